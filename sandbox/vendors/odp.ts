@@ -1,0 +1,158 @@
+// Optimizely Data Platform: order events and the orders object (seed 004).
+import { headerValue, STATUS_TEXT, type VendorCall, type VendorEmulator, type VendorReply } from '../routes';
+import type { ApiKeyCredentials } from '../types';
+import { isFiniteNumber, isNonEmptyString, isObject, parseJson } from '../validate';
+
+export const ODP_BATCH_MAX = 500;
+
+/** Above this, data.ts is surely milliseconds (year 5138 in seconds), a classic mapping slip. */
+const TS_SECONDS_CEILING = 1e11;
+
+export interface OdpInvalid {
+	event?: number;
+	record?: number;
+	message: string;
+}
+
+function problem(status: number, now: number, detail: unknown, headers?: Record<string, string>): VendorReply {
+	return {
+		status,
+		body: { title: STATUS_TEXT[status] ?? 'Error', status, timestamp: new Date(now).toISOString(), detail },
+		headers,
+		accepted: false,
+	};
+}
+
+function isIdentifierValue(value: unknown): boolean {
+	return isNonEmptyString(value) || isFiniteNumber(value);
+}
+
+/** Problems of one event, or undefined. */
+export function odpEventProblem(event: unknown): string | undefined {
+	if (!isObject(event)) return 'event must be an object';
+	if (!isNonEmptyString(event.type)) return 'type is required';
+	if (event.action !== undefined && !isNonEmptyString(event.action)) return 'action must be a non-empty string';
+	if (!isObject(event.identifiers) || Object.keys(event.identifiers).length === 0) return 'identifiers must be a non-empty object';
+	for (const [name, value] of Object.entries(event.identifiers)) {
+		if (!isIdentifierValue(value)) return `identifiers.${name} must be a non-empty string`;
+	}
+	const data = event.data;
+	if (data !== undefined && !isObject(data)) return 'data must be an object';
+	if (isObject(data) && data.ts !== undefined) {
+		if (!isFiniteNumber(data.ts)) return 'data.ts must be a number (epoch seconds)';
+		if (data.ts > TS_SECONDS_CEILING) return 'data.ts must be epoch seconds (this looks like milliseconds)';
+	}
+	if (event.type === 'order') {
+		const order = isObject(data) ? data.order : undefined;
+		if (!isObject(order)) return 'data.order is required for type order';
+		if (!isIdentifierValue(order.order_id)) return 'data.order.order_id is required';
+		for (const field of ['total', 'subtotal', 'tax', 'shipping', 'discount'] as const) {
+			if (order[field] !== undefined && !isFiniteNumber(order[field])) return `data.order.${field} must be a number`;
+		}
+		if (order.items !== undefined) {
+			if (!Array.isArray(order.items)) return 'data.order.items must be an array';
+			for (const [index, item] of order.items.entries()) {
+				if (!isObject(item) || !isIdentifierValue(item.product_id)) return `data.order.items[${index}].product_id is required`;
+				for (const field of ['price', 'quantity', 'discount', 'subtotal'] as const) {
+					if (item[field] !== undefined && !isFiniteNumber(item[field])) return `data.order.items[${index}].${field} must be a number`;
+				}
+			}
+		}
+	}
+	return undefined;
+}
+
+/** Problems of one orders-object record, or undefined. */
+export function odpOrderRecordProblem(record: unknown): string | undefined {
+	if (!isObject(record)) return 'record must be an object';
+	if (!isIdentifierValue(record.order_id)) return 'order_id is required';
+	for (const field of ['tax', 'discount', 'shipping', 'subtotal', 'total'] as const) {
+		if (record[field] !== undefined && record[field] !== null && !isFiniteNumber(record[field])) return `${field} must be a number`;
+	}
+	if (record.phone !== undefined && record.phone !== null && !(typeof record.phone === 'string' && /^\+[1-9]\d{1,14}$/.test(record.phone))) {
+		return 'phone must be in E.164 format, e.g. +441234567890';
+	}
+	for (const field of ['bill_address', 'ship_address', 'status', 'coupon_code', 'first_name', 'last_name', 'name', 'email'] as const) {
+		if (record[field] !== undefined && record[field] !== null && typeof record[field] !== 'string') return `${field} must be a string`;
+	}
+	return undefined;
+}
+
+export class OdpEmulator implements VendorEmulator {
+	readonly vendor = 'odp' as const;
+	/** API key → arrival times (ms) of the requests let through in the last second. */
+	private readonly windows = new Map<string, number[]>();
+
+	constructor(
+		private readonly credentials: ApiKeyCredentials,
+		private readonly rateLimitPerSecond: number,
+	) {}
+
+	readonly routes = [
+		{
+			vendor: this.vendor,
+			operation: 'events',
+			method: 'POST',
+			pattern: /^\/v3\/events$/,
+			dataRoute: true,
+			handle: (call: VendorCall) => this.ingest(call, 'event', odpEventProblem),
+		},
+		{
+			vendor: this.vendor,
+			operation: 'ordersObject',
+			method: 'POST',
+			pattern: /^\/v3\/objects\/orders$/,
+			dataRoute: true,
+			handle: (call: VendorCall) => this.ingest(call, 'record', odpOrderRecordProblem),
+		},
+	];
+
+	errorBody(status: number, message: string, now: number): unknown {
+		return { title: STATUS_TEXT[status] ?? 'Error', status, timestamp: new Date(now).toISOString(), detail: { message } };
+	}
+
+	reset(): void {
+		this.windows.clear();
+	}
+
+	/** Sliding one-second window per key; only requests let through count, so a client that waits gets in. */
+	private rateLimited(apiKey: string, now: number): number | undefined {
+		if (this.rateLimitPerSecond <= 0) return undefined;
+		const recent = (this.windows.get(apiKey) ?? []).filter((at) => at > now - 1000);
+		if (recent.length >= this.rateLimitPerSecond) {
+			this.windows.set(apiKey, recent);
+			return Math.max(1, Math.ceil((recent[0] + 1000 - now) / 1000));
+		}
+		recent.push(now);
+		this.windows.set(apiKey, recent);
+		return undefined;
+	}
+
+	private ingest(call: VendorCall, indexKey: 'event' | 'record', problemOf: (entry: unknown) => string | undefined): VendorReply {
+		const apiKey = headerValue(call.headers, 'x-api-key');
+		if (apiKey !== this.credentials.apiKey) {
+			return problem(403, call.now, { message: apiKey ? 'invalid API key' : 'missing x-api-key header' });
+		}
+		const retryAfter = this.rateLimited(apiKey, call.now);
+		if (retryAfter !== undefined) {
+			return problem(429, call.now, { message: `rate limit of ${this.rateLimitPerSecond} requests per second exceeded` }, { 'Retry-After': String(retryAfter) });
+		}
+		const parsed = parseJson(call.rawBody);
+		if (!parsed.ok) return problem(400, call.now, { message: `malformed JSON: ${parsed.error}` });
+		const entries = Array.isArray(parsed.value) ? parsed.value : [parsed.value];
+		if (entries.length === 0) return problem(400, call.now, { message: 'the batch is empty' });
+		if (entries.length > ODP_BATCH_MAX) return problem(400, call.now, { message: `at most ${ODP_BATCH_MAX} per request (got ${entries.length})` });
+		const invalids: OdpInvalid[] = [];
+		entries.forEach((entry, index) => {
+			const message = problemOf(entry);
+			if (message !== undefined) invalids.push({ [indexKey]: index, message });
+		});
+		// One bad entry rejects the whole batch; the client resends the valid ones.
+		if (invalids.length > 0) return problem(400, call.now, { invalids });
+		return {
+			status: 202,
+			body: { title: 'Accepted', status: 202, timestamp: new Date(call.now).toISOString() },
+			accepted: true,
+		};
+	}
+}
