@@ -1,0 +1,62 @@
+import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+
+import { ODP_BASE_URL_EXPRESSION } from '../nodes/shared/endpoints';
+
+export class OptimizelyDataPlatformApi implements ICredentialType {
+	name = 'optimizelyDataPlatformApi';
+
+	displayName = 'Optimizely Data Platform API';
+
+	icon = { light: 'file:odp.svg', dark: 'file:odp.dark.svg' } as const;
+
+	documentationUrl = 'https://docs.developers.optimizely.com/optimizely-data-platform/docs/orders';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'The public API key (sent as the x-api-key header)',
+		},
+		{
+			displayName: 'Region',
+			name: 'region',
+			type: 'options',
+			options: [
+				{ name: 'Auto (From the Key Suffix)', value: 'auto', description: 'Keys ending in -eu1 are EU, -au1 are AU, others US' },
+				{ name: 'US', value: 'us', description: 'https://api.zaius.com/v3' },
+				{ name: 'EU', value: 'eu', description: 'https://api.eu1.odp.optimizely.com/v3' },
+				{ name: 'AU', value: 'au', description: 'https://api.au1.odp.optimizely.com/v3' },
+				{ name: 'Custom Base URL', value: 'custom', description: 'A proxy or the local sandbox' },
+			],
+			default: 'auto',
+		},
+		{
+			displayName: 'Custom Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'http://127.0.0.1:8787/v3',
+			description: 'Replaces https://api.zaius.com/v3. Must be https, except for loopback hosts.',
+			displayOptions: { show: { region: ['custom'] } },
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: { 'x-api-key': '={{$credentials.apiKey}}' },
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: ODP_BASE_URL_EXPRESSION,
+			url: '/schema/objects',
+			method: 'GET',
+		},
+	};
+}

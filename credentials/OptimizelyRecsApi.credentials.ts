@@ -1,0 +1,90 @@
+import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+
+import { OPTIMIZELY_RECS_BASE_URL_EXPRESSION } from '../nodes/shared/endpoints';
+
+export class OptimizelyRecsApi implements ICredentialType {
+	name = 'optimizelyRecsApi';
+
+	displayName = 'Optimizely Product Recommendations API';
+
+	icon = { light: 'file:optimizelyRecs.svg', dark: 'file:optimizelyRecs.dark.svg' } as const;
+
+	documentationUrl = 'https://docs.developers.optimizely.com/product-recommendations/docs/offline-order-tracking-endpoint';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Environment',
+			name: 'environment',
+			type: 'options',
+			options: [
+				{ name: 'United Kingdom (UK) Cluster', value: 'uk', description: 'https://<site>.peerius.com' },
+				{ name: 'Sweden (SE) Cluster', value: 'se', description: 'https://<site>.peerius.episerver.net' },
+				{ name: 'United States West (US) Cluster', value: 'us', description: 'https://<site>.uswe01.productrecs.episerver.net' },
+				{ name: 'UAT (Testing)', value: 'uat', description: 'https://uat.peerius.com' },
+				{ name: 'Custom Base URL', value: 'custom', description: 'A proxy or the local sandbox' },
+			],
+			default: 'uk',
+		},
+		{
+			displayName: 'Custom Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'http://127.0.0.1:8787',
+			description: 'Replaces https://<site>.peerius.com. Must be https, except for loopback hosts (127.0.0.1, localhost).',
+			displayOptions: { show: { environment: ['custom'] } },
+		},
+		{
+			displayName: 'Site',
+			name: 'site',
+			type: 'string',
+			default: '',
+			required: true,
+			description: 'The site code Optimizely assigned to you (also the first part of the host name)',
+		},
+		{
+			displayName: 'Site Token',
+			name: 'siteToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'The token of the channel below (Optimizely issues one token per channel)',
+		},
+		{
+			displayName: 'Channel',
+			name: 'channel',
+			type: 'options',
+			options: [
+				{ name: 'Call Centre', value: 'callcentre' },
+				{ name: 'Mobile App', value: 'mobileapp' },
+				{ name: 'Store', value: 'store' },
+				{ name: 'TV', value: 'tv' },
+			],
+			default: 'store',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				site: '={{$credentials.site}}',
+				siteToken: '={{$credentials.siteToken}}',
+				channel: '={{$credentials.channel}}',
+			},
+		},
+	};
+
+	// The vendor documents no "ping". An empty order is harmless: with good headers the vendor answers
+	// 200 with status "fail" (nothing is stored); with bad headers it answers 401/403.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: OPTIMIZELY_RECS_BASE_URL_EXPRESSION,
+			url: '/tracker/smart-api/orders/offline',
+			method: 'POST',
+			body: {},
+			json: true,
+		},
+	};
+}

@@ -1,0 +1,327 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { toEsputnikOrder, toEsputnikOrderEvent, toEsputnikSiteEvent } from '../../mapping';
+import type { EsputnikBulkOrder, EsputnikEventPayload } from '../../mapping';
+import { deliver, deliveryOptionsProperty, readDeliverySettings, vendorBaseUrl } from '../shared/delivery';
+import type { BatchVerdict, DeliveryOperation, DeliveryUnit } from '../shared/delivery';
+import { esputnikBaseUrl } from '../shared/endpoints';
+import { errorFromException, orderSourceProperties, readOrders, unitsFromOrders } from '../shared/orderSource';
+import { describeVendorAnswer, isSuccessStatus } from '../shared/vendorAnswers';
+
+const CREDENTIAL = 'esputnikApi';
+const SECRET_FIELDS = ['apiKey'];
+const MAX_ORDERS_PER_REQUEST = 1000;
+const DEFAULT_ORDERS_PER_REQUEST = 500;
+
+type OrderEventKey = 'orderCreated' | 'orderUpdated' | 'orderDelivered' | 'orderCancelled';
+type SiteEventKey = 'pageViewed' | 'productViewed' | 'productCategoryViewed' | 'cartUpdated';
+type ContactIdentifier = 'email' | 'phone' | 'externalCustomerId' | 'contactId';
+
+function allOrNothing(response: { statusCode: number; body: unknown }, count: number, isolateOn400: boolean): BatchVerdict {
+	const ok = isSuccessStatus(response.statusCode);
+	const message = describeVendorAnswer(response.statusCode, response.body);
+	return {
+		units: Array.from({ length: count }, () => (ok ? { ok: true as const } : { ok: false as const, message })),
+		isolateUnits: isolateOn400 && response.statusCode === 400,
+	};
+}
+
+function eventOperation(baseUrl: string, name: string): DeliveryOperation<EsputnikEventPayload> {
+	return {
+		name,
+		credentialType: CREDENTIAL,
+		maxBatchSize: 1,
+		// Order events are keyed by externalOrderId; a repeated one updates the same order.
+		retryAmbiguousFailures: true,
+		secretFields: SECRET_FIELDS,
+		buildRequest: ([payload]) => ({ method: 'POST', url: `${baseUrl}/v1/event`, body: payload }),
+		readVerdict: (response) => allOrNothing(response, 1, false),
+	};
+}
+
+function ordersOperation(baseUrl: string): DeliveryOperation<EsputnikBulkOrder> {
+	return {
+		name: 'esputnik.addOrders',
+		credentialType: CREDENTIAL,
+		maxBatchSize: MAX_ORDERS_PER_REQUEST,
+		retryAmbiguousFailures: true,
+		secretFields: SECRET_FIELDS,
+		buildRequest: (payloads) => ({ method: 'POST', url: `${baseUrl}/v1/orders`, body: { orders: payloads } }),
+		readVerdict: (response, payloads) => allOrNothing(response, payloads.length, true),
+	};
+}
+
+export class Esputnik implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'eSputnik',
+		name: 'esputnik',
+		icon: { light: 'file:esputnik.svg', dark: 'file:esputnik.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{$parameter["operation"]}}',
+		description: 'Send order events, bulk orders and site events to eSputnik',
+		defaults: { name: 'eSputnik' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: CREDENTIAL, required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Order', value: 'order' },
+					{ name: 'Site Event', value: 'siteEvent' },
+				],
+				default: 'order',
+			},
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { resource: ['order'] } },
+				options: [
+					{
+						name: 'Send Order Event',
+						value: 'sendOrderEvent',
+						action: 'Send an order event',
+						description: 'OrderCreated, orderUpdated, orderDelivered or orderCancelled through v1/event',
+					},
+					{
+						name: 'Add Orders',
+						value: 'addOrders',
+						action: 'Add orders in bulk',
+						description: 'Up to 1000 orders per request through v1/orders, for back-fills',
+					},
+				],
+				default: 'sendOrderEvent',
+			},
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { resource: ['siteEvent'] } },
+				options: [
+					{
+						name: 'Send Site Event',
+						value: 'sendSiteEvent',
+						action: 'Send a site event',
+						description: 'PageViewed, productViewed, productCategoryViewed or cartUpdated',
+					},
+				],
+				default: 'sendSiteEvent',
+			},
+			{
+				displayName: 'Event Type',
+				name: 'eventTypeKey',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { operation: ['sendOrderEvent'] } },
+				options: [
+					{ name: 'Order Created', value: 'orderCreated' },
+					{ name: 'Order Updated', value: 'orderUpdated', description: 'Creates the order when it does not exist' },
+					{ name: 'Order Delivered', value: 'orderDelivered' },
+					{ name: 'Order Cancelled', value: 'orderCancelled' },
+				],
+				default: 'orderCreated',
+			},
+			{
+				displayName: 'Contact Identifier',
+				name: 'contactIdentifier',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { operation: ['sendOrderEvent'] } },
+				description: 'Which contact field finds the contact in eSputnik (the contact must exist)',
+				options: [
+					{ name: 'Email', value: 'email' },
+					{ name: 'Phone', value: 'phone' },
+					{ name: 'External Customer ID', value: 'externalCustomerId' },
+					{ name: 'ESputnik Contact ID', value: 'contactId' },
+				],
+				default: 'email',
+			},
+			{
+				displayName: 'Contact ID',
+				name: 'contactId',
+				type: 'string',
+				default: '',
+				required: true,
+				displayOptions: { show: { operation: ['sendOrderEvent'], contactIdentifier: ['contactId'] } },
+			},
+			{
+				displayName: 'Include Products for Email Templates',
+				name: 'includeProducts',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to add the "products" parameter that eSputnik email templates read',
+				displayOptions: { show: { operation: ['sendOrderEvent'] } },
+			},
+			{
+				displayName: 'Source',
+				name: 'source',
+				type: 'options',
+				options: [
+					{ name: 'Offline', value: 'offline' },
+					{ name: 'Online', value: 'online' },
+				],
+				default: 'offline',
+				displayOptions: { show: { operation: ['addOrders'] } },
+			},
+			...orderSourceProperties({ show: { resource: ['order'] } }),
+			{
+				displayName: 'Event Type',
+				name: 'siteEventType',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { operation: ['sendSiteEvent'] } },
+				options: [
+					{ name: 'Cart Updated', value: 'cartUpdated' },
+					{ name: 'Page Viewed', value: 'pageViewed' },
+					{ name: 'Product Category Viewed', value: 'productCategoryViewed' },
+					{ name: 'Product Viewed', value: 'productViewed' },
+				],
+				default: 'productViewed',
+			},
+			{
+				displayName: 'Email',
+				name: 'email',
+				type: 'string',
+				placeholder: 'name@email.com',
+				default: '={{ $json.email }}',
+				description: 'Contact email; email or phone is needed',
+				displayOptions: { show: { operation: ['sendSiteEvent'] } },
+			},
+			{
+				displayName: 'Phone',
+				name: 'phone',
+				type: 'string',
+				default: '',
+				description: 'Contact phone in international format',
+				displayOptions: { show: { operation: ['sendSiteEvent'] } },
+			},
+			{
+				displayName: 'Page URL',
+				name: 'location',
+				type: 'string',
+				default: '',
+				required: true,
+				description: 'Page URL or deeplink',
+				displayOptions: { show: { operation: ['sendSiteEvent'], siteEventType: ['pageViewed'] } },
+			},
+			{
+				displayName: 'Product ID',
+				name: 'productId',
+				type: 'string',
+				default: '',
+				required: true,
+				displayOptions: { show: { operation: ['sendSiteEvent'], siteEventType: ['productViewed'] } },
+			},
+			{
+				displayName: 'Price',
+				name: 'price',
+				type: 'number',
+				default: 0,
+				displayOptions: { show: { operation: ['sendSiteEvent'], siteEventType: ['productViewed'] } },
+			},
+			{
+				displayName: 'In Stock',
+				name: 'isInStock',
+				type: 'boolean',
+				default: true,
+				description: 'Whether the product is available',
+				displayOptions: { show: { operation: ['sendSiteEvent'], siteEventType: ['productViewed'] } },
+			},
+			{
+				displayName: 'Category ID',
+				name: 'productCategoryId',
+				type: 'string',
+				default: '',
+				required: true,
+				displayOptions: { show: { operation: ['sendSiteEvent'], siteEventType: ['productCategoryViewed'] } },
+			},
+			{
+				displayName: 'Cart Products',
+				name: 'products',
+				type: 'json',
+				default: '={{ $json.products }}',
+				description: 'Array of {"productId", "quantity", "price"} (name, category, discount optional); empty for an emptied cart',
+				displayOptions: { show: { operation: ['sendSiteEvent'], siteEventType: ['cartUpdated'] } },
+			},
+			{
+				displayName: 'Cart ID (RecycleStateId)',
+				name: 'recycleStateId',
+				type: 'string',
+				default: '',
+				required: true,
+				description: 'A new random ID each time the cart changes; it links cart events to the purchase',
+				displayOptions: { show: { operation: ['sendSiteEvent'], siteEventType: ['cartUpdated'] } },
+			},
+			{
+				displayName: 'Currency Code',
+				name: 'currencyCode',
+				type: 'string',
+				default: '',
+				placeholder: 'USD',
+				displayOptions: { show: { operation: ['sendSiteEvent'], siteEventType: ['productViewed', 'cartUpdated'] } },
+			},
+			deliveryOptionsProperty(MAX_ORDERS_PER_REQUEST, DEFAULT_ORDERS_PER_REQUEST),
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const operation = this.getNodeParameter('operation', 0) as string;
+		const isBulk = operation === 'addOrders';
+		const settings = readDeliverySettings(
+			this,
+			isBulk ? MAX_ORDERS_PER_REQUEST : 1,
+			isBulk ? DEFAULT_ORDERS_PER_REQUEST : 1,
+		);
+		const baseUrl = await vendorBaseUrl(this, CREDENTIAL, esputnikBaseUrl, settings.dryRun);
+
+		if (operation === 'sendSiteEvent') {
+			const units: Array<DeliveryUnit<EsputnikEventPayload>> = items.map((_item, itemIndex) => {
+				const eventTypeKey = this.getNodeParameter('siteEventType', itemIndex) as SiteEventKey;
+				const read = (name: string, fallback: unknown = '') => this.getNodeParameter(name, itemIndex, fallback);
+				const input: IDataObject = { eventTypeKey, email: read('email'), phone: read('phone') };
+				if (eventTypeKey === 'pageViewed') input.location = read('location');
+				if (eventTypeKey === 'productViewed') {
+					Object.assign(input, { productId: read('productId'), price: read('price', 0), isInStock: read('isInStock', true), currencyCode: read('currencyCode') });
+				}
+				if (eventTypeKey === 'productCategoryViewed') input.productCategoryId = read('productCategoryId');
+				if (eventTypeKey === 'cartUpdated') {
+					Object.assign(input, { products: read('products', []), recycleStateId: read('recycleStateId'), currencyCode: read('currencyCode') });
+				}
+				try {
+					const payload = toEsputnikSiteEvent(input as unknown as Parameters<typeof toEsputnikSiteEvent>[0]);
+					return { itemIndexes: [itemIndex], orderId: '', payload };
+				} catch (error) {
+					return { itemIndexes: [itemIndex], orderId: '', error: errorFromException(error) };
+				}
+			});
+			return await deliver(this, items.length, units, eventOperation(baseUrl, 'esputnik.sendSiteEvent'), settings);
+		}
+
+		const orders = readOrders(this, items);
+		if (isBulk) {
+			const source = this.getNodeParameter('source', 0, 'offline') as 'online' | 'offline';
+			const units = unitsFromOrders(orders, (order) => toEsputnikOrder(order, { source }));
+			return await deliver(this, items.length, units, ordersOperation(baseUrl), settings);
+		}
+
+		const eventTypeKey = this.getNodeParameter('eventTypeKey', 0) as OrderEventKey;
+		const contactIdentifier = this.getNodeParameter('contactIdentifier', 0) as ContactIdentifier;
+		const includeProducts = this.getNodeParameter('includeProducts', 0, false) as boolean;
+		const units = unitsFromOrders(orders, (order, itemIndex) => {
+			const contactId =
+				contactIdentifier === 'contactId' ? String(this.getNodeParameter('contactId', itemIndex, '')).trim() : undefined;
+			return toEsputnikOrderEvent(order, { eventTypeKey, contactIdentifier, contactId, includeProducts });
+		});
+		return await deliver(this, items.length, units, eventOperation(baseUrl, 'esputnik.sendOrderEvent'), settings);
+	}
+}

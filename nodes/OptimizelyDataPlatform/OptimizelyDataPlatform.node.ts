@@ -1,0 +1,195 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import { toOdpOrderEvent, toOdpOrderObject } from '../../mapping';
+import type { OdpOrderEvent, OdpOrderObject } from '../../mapping';
+import { deliver, deliveryOptionsProperty, readDeliverySettings, vendorBaseUrl } from '../shared/delivery';
+import type { BatchVerdict, DeliveryOperation, DeliveryUnit } from '../shared/delivery';
+import { odpBaseUrl } from '../shared/endpoints';
+import { orderSourceProperties, readOrders, unitsFromOrders } from '../shared/orderSource';
+import { describeVendorAnswer, isSuccessStatus } from '../shared/vendorAnswers';
+import type { VendorResponse } from '../shared/transport';
+
+const CREDENTIAL = 'optimizelyDataPlatformApi';
+const SECRET_FIELDS = ['apiKey'];
+const MAX_BATCH = 500;
+
+/** Actions that subtract from an order: ODP applies each one it receives, so a repeat counts twice. */
+const SUBTRACTING_ACTIONS = new Set(['return', 'refund', 'cancel']);
+
+/**
+ * ODP answers 400 with `detail.invalids` naming the bad entries of a batch and takes none of it:
+ * those entries fail, the others are sent once more.
+ */
+function readOdpVerdict(response: VendorResponse, count: number): BatchVerdict {
+	if (isSuccessStatus(response.statusCode)) return { units: Array.from({ length: count }, () => ({ ok: true as const })) };
+	const body = response.body as { detail?: { invalids?: unknown } } | undefined;
+	const invalids = Array.isArray(body?.detail?.invalids) ? (body?.detail?.invalids as Array<Record<string, unknown>>) : [];
+	const named = new Map<number, string>();
+	for (const invalid of invalids) {
+		const index = Number(invalid.event ?? invalid.record ?? invalid.index);
+		if (Number.isInteger(index) && index >= 0 && index < count) {
+			named.set(index, `ODP rejected this entry: ${String(invalid.message ?? 'invalid')}`);
+		}
+	}
+	if (response.statusCode === 400 && named.size > 0) {
+		return {
+			units: Array.from({ length: count }, (_v, index) =>
+				named.has(index) ? { ok: false as const, message: named.get(index) as string } : { ok: true as const },
+			),
+			resendOthers: true,
+		};
+	}
+	const message = describeVendorAnswer(response.statusCode, response.body);
+	return {
+		units: Array.from({ length: count }, () => ({ ok: false as const, message })),
+		// A 400 that names no entry: find the bad one by sending each alone.
+		isolateUnits: response.statusCode === 400,
+	};
+}
+
+function eventsOperation(baseUrl: string, action: string): DeliveryOperation<OdpOrderEvent> {
+	return {
+		name: 'odp.sendOrderEvent',
+		credentialType: CREDENTIAL,
+		maxBatchSize: MAX_BATCH,
+		retryAmbiguousFailures: !SUBTRACTING_ACTIONS.has(action),
+		secretFields: SECRET_FIELDS,
+		buildRequest: (payloads) => ({ method: 'POST', url: `${baseUrl}/events`, body: payloads }),
+		readVerdict: (response, payloads) => readOdpVerdict(response, payloads.length),
+	};
+}
+
+function objectsOperation(baseUrl: string): DeliveryOperation<OdpOrderObject> {
+	return {
+		name: 'odp.upsertOrderObject',
+		credentialType: CREDENTIAL,
+		maxBatchSize: MAX_BATCH,
+		// Upserting the same record twice leaves the same record.
+		retryAmbiguousFailures: true,
+		secretFields: SECRET_FIELDS,
+		buildRequest: (payloads) => ({ method: 'POST', url: `${baseUrl}/objects/orders`, body: payloads }),
+		readVerdict: (response, payloads) => readOdpVerdict(response, payloads.length),
+	};
+}
+
+/** Marks repeats of a subtracting event (same action, order and amount) so only the first is sent. */
+function markRepeatedSubtractions(units: Array<DeliveryUnit<OdpOrderEvent>>, action: string): void {
+	if (!SUBTRACTING_ACTIONS.has(action)) return;
+	const firstItemByKey = new Map<string, number>();
+	for (const unit of units) {
+		if (!unit.payload) continue;
+		const order = (unit.payload.data as { order?: { order_id?: unknown; total?: unknown; subtotal?: unknown } }).order ?? {};
+		const key = JSON.stringify([action, order.order_id, order.total ?? null, order.subtotal ?? null]);
+		const first = firstItemByKey.get(key);
+		if (first === undefined) firstItemByKey.set(key, unit.itemIndexes[0]);
+		else unit.duplicateOf = first;
+	}
+}
+
+export class OptimizelyDataPlatform implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Optimizely Data Platform',
+		name: 'optimizelyDataPlatform',
+		icon: { light: 'file:odp.svg', dark: 'file:odp.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] === "upsertOrderObject" ? "Upsert order object" : "Send order event: " + $parameter["eventAction"]}}',
+		description: 'Send order events (purchase, return, refund, cancel) and order records to Optimizely Data Platform',
+		defaults: { name: 'Optimizely Data Platform' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: CREDENTIAL, required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Order', value: 'order' }],
+				default: 'order',
+			},
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { resource: ['order'] } },
+				options: [
+					{
+						name: 'Send Order Event',
+						value: 'sendOrderEvent',
+						action: 'Send an order event',
+						description: 'Purchase, return, refund, cancel or a custom action; up to 500 per request',
+					},
+					{
+						name: 'Upsert Order Object',
+						value: 'upsertOrderObject',
+						action: 'Create or update an order object',
+						description: 'Totals, addresses and customer of an order; creates no event',
+					},
+				],
+				default: 'sendOrderEvent',
+			},
+			{
+				displayName: 'Action',
+				name: 'eventAction',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { operation: ['sendOrderEvent'] } },
+				options: [
+					{ name: 'Cancel', value: 'cancel', description: 'The order was cancelled' },
+					{ name: 'Custom', value: 'custom', description: 'Your own action name; does not change existing orders' },
+					{ name: 'Purchase', value: 'purchase' },
+					{ name: 'Refund', value: 'refund', description: 'Money was refunded' },
+					{ name: 'Return', value: 'return', description: 'Items came back and money was refunded' },
+				],
+				default: 'purchase',
+			},
+			{
+				displayName: 'Custom Action',
+				name: 'customAction',
+				type: 'string',
+				default: '',
+				required: true,
+				placeholder: 'exchange',
+				displayOptions: { show: { operation: ['sendOrderEvent'], eventAction: ['custom'] } },
+			},
+			{
+				displayName:
+					'Returns, refunds and cancels subtract from the order each time ODP receives them. This node sends each (order, action, amount) once per run and never retries one whose answer was lost. Across runs, feed each refund once, e.g. by remembering sent refund IDs or filtering on the refund date.',
+				name: 'refundNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { operation: ['sendOrderEvent'], eventAction: ['return', 'refund', 'cancel'] } },
+			},
+			...orderSourceProperties({ show: { resource: ['order'] } }),
+			deliveryOptionsProperty(MAX_BATCH, MAX_BATCH),
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const operation = this.getNodeParameter('operation', 0) as string;
+		const settings = readDeliverySettings(this, MAX_BATCH, MAX_BATCH);
+		const baseUrl = await vendorBaseUrl(this, CREDENTIAL, odpBaseUrl, settings.dryRun);
+		const orders = readOrders(this, items);
+
+		if (operation === 'upsertOrderObject') {
+			const units = unitsFromOrders(orders, (order) => toOdpOrderObject(order));
+			return await deliver(this, items.length, units, objectsOperation(baseUrl), settings);
+		}
+
+		let action = this.getNodeParameter('eventAction', 0) as string;
+		if (action === 'custom') {
+			action = String(this.getNodeParameter('customAction', 0, '')).trim();
+			if (!/^[a-z][a-z0-9_]{0,63}$/.test(action)) {
+				throw new NodeOperationError(this.getNode(), `Custom Action "${action}" must be lower-case letters, digits and underscores`);
+			}
+		}
+		const units: Array<DeliveryUnit<OdpOrderEvent>> = unitsFromOrders(orders, (order) => toOdpOrderEvent(order, { action }));
+		markRepeatedSubtractions(units, action);
+		return await deliver(this, items.length, units, eventsOperation(baseUrl, action), settings);
+	}
+}

@@ -1,0 +1,374 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import type { UnitError } from './orderSource';
+import { chunk, mapBounded, sendWithRetry } from './transport';
+import type { RetryPolicy, VendorRequest, VendorResponse } from './transport';
+
+/**
+ * What every node does after reading its input: group payloads into requests, send them through the
+ * shared transport, read the vendor's verdict, and give back exactly one output item per input item.
+ */
+
+/** One thing to send: an order (which may span several input items, e.g. ERP rows) or one item's event. */
+export interface DeliveryUnit<P> {
+	itemIndexes: number[];
+	orderId: string;
+	payload?: P;
+	error?: UnitError;
+	/** Set when the unit repeats an earlier one that must not be sent twice. */
+	duplicateOf?: number;
+}
+
+/** Per-unit verdict read from one vendor response. */
+export type UnitVerdict = { ok: true } | { ok: false; message: string };
+
+export interface BatchVerdict {
+	/** One entry per unit of the request, in order. */
+	units: UnitVerdict[];
+	/**
+	 * The vendor rejected only some entries and took none: send the others once more
+	 * (ODP answers 400 with `invalids` naming the bad events).
+	 */
+	resendOthers?: boolean;
+	/** The whole request was refused for something one unit may have caused: try each unit alone. */
+	isolateUnits?: boolean;
+}
+
+export interface DeliveryOperation<P> {
+	/** Shown in output items, e.g. "odp.sendOrderEvent". */
+	name: string;
+	credentialType: string;
+	/** Largest number of units one request may carry (1 = one request per unit). */
+	maxBatchSize: number;
+	buildRequest(payloads: P[]): VendorRequest;
+	/** Request for one unit when a batch must be split to find the bad one (defaults to buildRequest([p])). */
+	buildSingleRequest?(payload: P): VendorRequest;
+	readVerdict(response: VendorResponse, payloads: P[]): BatchVerdict;
+	/** False when the vendor must never apply a unit twice (see RetryPolicy.retryAmbiguousFailures). */
+	retryAmbiguousFailures: boolean;
+	/** Credential fields whose values must never appear in outputs or errors. */
+	secretFields: string[];
+}
+
+export interface DeliverySettings {
+	batchSize: number;
+	concurrency: number;
+	dryRun: boolean;
+	includePayload: boolean;
+	policy: RetryPolicy;
+}
+
+interface UnitResult {
+	status: 'sent' | 'dryRun' | 'skipped' | 'failed';
+	message?: string;
+	issues?: UnitError['issues'];
+	httpStatus?: number;
+	response?: unknown;
+	attempts?: number;
+	batch?: { number: number; size: number };
+	kind?: 'validation' | 'vendor';
+}
+
+export const deliveryOptionsProperty = (maxBatchSize: number, defaultBatchSize: number): INodeProperties => ({
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [
+		...(maxBatchSize > 1
+			? [
+					{
+						displayName: 'Batch Size',
+						name: 'batchSize',
+						type: 'number' as const,
+						typeOptions: { minValue: 1, maxValue: maxBatchSize },
+						default: defaultBatchSize,
+						description: `How many orders go in one request (at most ${maxBatchSize})`,
+					},
+				]
+			: []),
+		{
+			displayName: 'Concurrent Requests',
+			name: 'concurrency',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 32 },
+			default: 4,
+			description: 'How many requests may be in flight at once',
+		},
+		{
+			displayName: 'Dry Run',
+			name: 'dryRun',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to only validate and output the exact vendor payloads, sending nothing',
+		},
+		{
+			displayName: 'Include Sent Payload',
+			name: 'includePayload',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to add the payload sent for each order to its output item',
+		},
+		{
+			displayName: 'Max Tries',
+			name: 'maxTries',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 10 },
+			default: 5,
+			description: 'Attempts per request when the vendor answers 429 or 5xx or the network fails',
+		},
+		{
+			displayName: 'Max Wait (Ms)',
+			name: 'maxDelayMs',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 60000,
+			description: 'Longest wait before a retry; a vendor asking to wait longer fails the request instead',
+		},
+		{
+			displayName: 'Retry Delay (Ms)',
+			name: 'retryDelayMs',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 500,
+			description: 'First wait before a retry; it doubles on each try (with jitter). A Retry-After from the vendor takes precedence.',
+		},
+		{
+			displayName: 'Timeout (Ms)',
+			name: 'timeoutMs',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 30000,
+			description: 'How long to wait for each answer',
+		},
+	],
+});
+
+export function readDeliverySettings(context: IExecuteFunctions, maxBatchSize: number, defaultBatchSize: number): DeliverySettings {
+	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
+	const number = (value: unknown, fallback: number) =>
+		typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+	return {
+		batchSize: Math.max(1, Math.min(maxBatchSize, Math.floor(number(options.batchSize, defaultBatchSize)))),
+		concurrency: Math.max(1, Math.floor(number(options.concurrency, 4))),
+		dryRun: options.dryRun === true,
+		includePayload: options.includePayload === true,
+		policy: {
+			maxTries: Math.max(1, Math.floor(number(options.maxTries, 5))),
+			timeoutMs: Math.max(1, number(options.timeoutMs, 30000)),
+			baseDelayMs: Math.max(0, number(options.retryDelayMs, 500)),
+			maxDelayMs: Math.max(0, number(options.maxDelayMs, 60000)),
+			retryAmbiguousFailures: true,
+		},
+	};
+}
+
+/** Replaces every occurrence of a secret in any string of `value` (vendors may echo headers back). */
+export function redactSecrets(value: unknown, secrets: string[]): unknown {
+	if (secrets.length === 0) return value;
+	if (typeof value === 'string') {
+		let text = value;
+		for (const secret of secrets) text = text.split(secret).join('[redacted]');
+		return text.replace(/(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{6,}/gi, '$1 [redacted]');
+	}
+	if (Array.isArray(value)) return value.map((entry) => redactSecrets(entry, secrets));
+	if (value && typeof value === 'object') {
+		const result: Record<string, unknown> = {};
+		for (const [key, entry] of Object.entries(value)) result[key] = redactSecrets(entry, secrets);
+		return result;
+	}
+	return value;
+}
+
+async function collectSecrets(context: IExecuteFunctions, operation: DeliveryOperation<unknown>): Promise<string[]> {
+	const credentials = await context.getCredentials(operation.credentialType);
+	return operation.secretFields
+		.map((field) => credentials[field])
+		.filter((value): value is string => typeof value === 'string' && value.length >= 4);
+}
+
+async function sendBatch<P>(
+	context: IExecuteFunctions,
+	operation: DeliveryOperation<P>,
+	settings: DeliverySettings,
+	units: Array<DeliveryUnit<P>>,
+	results: Map<DeliveryUnit<P>, UnitResult>,
+	batchNumber: number,
+	secrets: string[],
+	allowResend = true,
+): Promise<void> {
+	const payloads = units.map((unit) => unit.payload as P);
+	const request = units.length === 1 && operation.buildSingleRequest
+		? operation.buildSingleRequest(payloads[0])
+		: operation.buildRequest(payloads);
+	const policy = { ...settings.policy, retryAmbiguousFailures: operation.retryAmbiguousFailures };
+	const outcome = await sendWithRetry(context, operation.credentialType, request, policy);
+	if (outcome.failure) {
+		const { attempts, statusCode: httpStatus } = outcome.failure;
+		const message = redactSecrets(outcome.failure.message, secrets) as string;
+		for (const unit of units) {
+			results.set(unit, { status: 'failed', kind: 'vendor', message, attempts, httpStatus, batch: { number: batchNumber, size: units.length } });
+		}
+		return;
+	}
+	const response: VendorResponse = outcome.response;
+	const verdict = operation.readVerdict(response, payloads);
+	const body = redactSecrets(response.body, secrets);
+	if (verdict.isolateUnits && allowResend && units.length > 1) {
+		// One bad order must not sink the whole batch: send each one alone to find it.
+		await mapBounded(units, settings.concurrency, (unit) =>
+			sendBatch(context, operation, settings, [unit], results, batchNumber, secrets, false),
+		);
+		return;
+	}
+	const resend: Array<DeliveryUnit<P>> = [];
+	units.forEach((unit, index) => {
+		const unitVerdict = verdict.units[index] ?? { ok: false, message: 'The vendor gave no verdict for this order' };
+		if (unitVerdict.ok && verdict.resendOthers && allowResend) {
+			resend.push(unit);
+			return;
+		}
+		results.set(unit, {
+			status: unitVerdict.ok ? 'sent' : 'failed',
+			kind: 'vendor',
+			message: unitVerdict.ok ? undefined : (redactSecrets(unitVerdict.message, secrets) as string),
+			httpStatus: response.statusCode,
+			response: body,
+			attempts: response.attempts,
+			batch: { number: batchNumber, size: units.length },
+		});
+	});
+	if (resend.length > 0) {
+		await sendBatch(context, operation, settings, resend, results, batchNumber, secrets, false);
+	}
+}
+
+function outputJson<P>(
+	unit: DeliveryUnit<P>,
+	result: UnitResult,
+	operation: DeliveryOperation<P>,
+	settings: DeliverySettings,
+): IDataObject {
+	const json: IDataObject = {
+		orderId: unit.orderId,
+		status: result.status,
+		operation: operation.name,
+	};
+	if (unit.itemIndexes.length > 1) json.itemsInOrder = unit.itemIndexes.length;
+	if (result.message) json.message = result.message;
+	if (result.httpStatus !== undefined) json.httpStatus = result.httpStatus;
+	if (result.response !== undefined) json.response = result.response as IDataObject;
+	if (result.attempts !== undefined) json.attempts = result.attempts;
+	if (result.batch) json.batch = result.batch;
+	if (unit.payload !== undefined && (settings.includePayload || settings.dryRun)) {
+		json.payload = unit.payload as unknown as IDataObject;
+	}
+	return json;
+}
+
+/**
+ * Sends the units and returns the node's output: one item per input item, failed ones as error
+ * items when the node continues on fail (n8n then routes them to the error output), otherwise the
+ * first failure is thrown with its item index.
+ */
+export async function deliver<P>(
+	context: IExecuteFunctions,
+	itemCount: number,
+	units: Array<DeliveryUnit<P>>,
+	operation: DeliveryOperation<P>,
+	settings: DeliverySettings,
+): Promise<INodeExecutionData[][]> {
+	const continueOnFail = context.continueOnFail();
+	const results = new Map<DeliveryUnit<P>, UnitResult>();
+
+	for (const unit of units) {
+		if (unit.error) {
+			results.set(unit, { status: 'failed', kind: 'validation', message: unit.error.message, issues: unit.error.issues });
+		} else if (unit.duplicateOf !== undefined) {
+			results.set(unit, {
+				status: 'skipped',
+				message: `Not sent: same order, action and amount as input item ${unit.duplicateOf} of this run, which was sent instead (the vendor would apply it twice)`,
+			});
+		}
+	}
+	const firstInvalid = units.find((unit) => unit.error);
+	if (firstInvalid && !continueOnFail) {
+		// Nothing is sent when the run will fail anyway: the user fixes the input and runs again.
+		throw new NodeOperationError(context.getNode(), `Order "${firstInvalid.orderId}" is invalid: ${firstInvalid.error?.message}`, {
+			itemIndex: firstInvalid.itemIndexes[0],
+			description: firstInvalid.error?.issues.map((issue) => `${issue.path || '(order)'}: ${issue.message}`).join('\n'),
+		});
+	}
+
+	const sendable = units.filter((unit) => !results.has(unit));
+	if (settings.dryRun) {
+		for (const unit of sendable) results.set(unit, { status: 'dryRun' });
+	} else if (sendable.length > 0) {
+		const secrets = await collectSecrets(context, operation as DeliveryOperation<unknown>);
+		const batches = chunk(sendable, operation.maxBatchSize > 1 ? settings.batchSize : 1);
+		await mapBounded(batches, settings.concurrency, (batch, index) =>
+			sendBatch(context, operation, settings, batch, results, index + 1, secrets),
+		);
+	}
+
+	const output = new Array<INodeExecutionData>(itemCount);
+	let firstFailure: { unit: DeliveryUnit<P>; result: UnitResult } | undefined;
+	for (const unit of units) {
+		const result = results.get(unit) as UnitResult;
+		const json = outputJson(unit, result, operation, settings);
+		for (const itemIndex of unit.itemIndexes) {
+			if (result.status === 'failed') {
+				firstFailure ??= { unit, result };
+				output[itemIndex] = {
+					json: {
+						error: result.message ?? 'Failed',
+						details: { ...json, ...(result.issues ? { issues: result.issues as unknown as IDataObject[] } : {}) },
+					},
+					pairedItem: { item: itemIndex },
+				};
+			} else {
+				output[itemIndex] = { json: { ...json }, pairedItem: { item: itemIndex } };
+			}
+		}
+	}
+
+	if (firstFailure && !continueOnFail) {
+		const { unit, result } = firstFailure;
+		const itemIndex = unit.itemIndexes[0];
+		const message = `Order "${unit.orderId}" was not accepted: ${result.message ?? 'failed'}`;
+		throw new NodeApiError(context.getNode(), { message, httpCode: String(result.httpStatus ?? '') } as JsonObject, {
+			message,
+			itemIndex,
+			httpCode: result.httpStatus !== undefined ? String(result.httpStatus) : undefined,
+			description: typeof result.response === 'object' ? JSON.stringify(result.response) : undefined,
+		});
+	}
+	for (let index = 0; index < itemCount; index++) {
+		if (!output[index]) {
+			// A unit list that misses an item is a programming error; never lose the item silently.
+			throw new NodeOperationError(context.getNode(), `Internal error: input item ${index} got no result`, { itemIndex: index });
+		}
+	}
+	return [output];
+}
+
+/**
+ * The vendor base URL from the node's credential; an unsafe custom URL stops the run before
+ * anything is sent. A dry run needs no credential.
+ */
+export async function vendorBaseUrl(
+	context: IExecuteFunctions,
+	credentialType: string,
+	resolve: (credentials: IDataObject) => string,
+	dryRun: boolean,
+): Promise<string> {
+	if (dryRun) return '';
+	const credentials = await context.getCredentials(credentialType);
+	try {
+		return resolve(credentials);
+	} catch (error) {
+		throw new NodeOperationError(context.getNode(), (error as Error).message);
+	}
+}

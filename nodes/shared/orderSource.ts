@@ -1,0 +1,411 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import {
+	DEFAULT_FLAT_COLUMNS,
+	OrderValidationError,
+	parseCanonicalOrder,
+	readFlatRows,
+	readShopifyOrder,
+	readWooCommerceOrder,
+} from '../../mapping';
+import type { CanonicalOrder, FlatColumnMapping, OrderIssue, ParseOptions } from '../../mapping';
+
+/** Where the orders of a run come from; every node offers the same choice. */
+export type OrderSourceKind = 'canonical' | 'flatRows' | 'shopify' | 'wooCommerce' | 'fields';
+
+export interface UnitError {
+	message: string;
+	issues: OrderIssue[];
+}
+
+/** One order read from the input: the items it came from, and the order or why it could not be read. */
+export interface SourcedOrder {
+	itemIndexes: number[];
+	orderId: string;
+	order?: CanonicalOrder;
+	error?: UnitError;
+}
+
+type Show = { show: Record<string, string[]> };
+
+export function errorFromException(error: unknown, pathPrefix = ''): UnitError {
+	if (error instanceof OrderValidationError) {
+		const issues = error.issues.map((issue) => ({
+			path: pathPrefix && issue.path ? `${pathPrefix}.${issue.path}` : pathPrefix || issue.path,
+			message: issue.message,
+		}));
+		return { message: issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; '), issues };
+	}
+	const message = error instanceof Error ? error.message : String(error);
+	return { message, issues: [{ path: pathPrefix, message }] };
+}
+
+const COLUMN_LABELS: Record<keyof FlatColumnMapping, string> = {
+	orderId: 'Order ID',
+	orderDate: 'Order Date',
+	status: 'Status',
+	customerId: 'Customer ID',
+	email: 'Email',
+	phone: 'Phone',
+	firstName: 'First Name',
+	lastName: 'Last Name',
+	currency: 'Currency',
+	shipping: 'Shipping',
+	tax: 'Tax',
+	discount: 'Discount',
+	subtotal: 'Subtotal',
+	total: 'Total',
+	couponCode: 'Coupon Code',
+	couponValue: 'Coupon Value',
+	paymentMethod: 'Payment Method',
+	storeId: 'Store ID',
+	regionId: 'Region ID',
+	channel: 'Channel',
+	productId: 'Product ID',
+	sku: 'SKU',
+	productName: 'Product Name',
+	category: 'Category',
+	quantity: 'Quantity',
+	unitPrice: 'Unit Price',
+	lineDiscount: 'Line Discount',
+	lineSubtotal: 'Line Subtotal',
+	productUrl: 'Product URL',
+	imageUrl: 'Image URL',
+};
+
+function columnOptions(): INodeProperties[] {
+	const defaults = DEFAULT_FLAT_COLUMNS as unknown as Record<string, string>;
+	return (Object.keys(COLUMN_LABELS) as Array<keyof FlatColumnMapping>)
+		.map((key) => ({
+			displayName: `${COLUMN_LABELS[key]} Column`,
+			name: key,
+			type: 'string' as const,
+			default: defaults[key] ?? '',
+			description: `Name of the column holding the ${COLUMN_LABELS[key].toLowerCase()}`,
+		}))
+		.sort((a, b) => a.displayName.localeCompare(b.displayName));
+}
+
+/** The order-source parameters, shown for the given operations. */
+export function orderSourceProperties(displayOptions: Show): INodeProperties[] {
+	const when = (sources: OrderSourceKind[]): Show => ({
+		show: { ...displayOptions.show, orderSource: sources },
+	});
+	return [
+		{
+			displayName: 'Order Source',
+			name: 'orderSource',
+			type: 'options',
+			noDataExpression: true,
+			displayOptions,
+			options: [
+				{
+					name: 'Define Below',
+					value: 'fields',
+					description: 'Set the order fields in this node, with expressions',
+				},
+				{
+					name: 'ERP / POS Rows (One Row per Order Line)',
+					value: 'flatRows',
+					description: 'Rows of an export, e.g. from Extract From File; rows of one order are grouped by the order ID column, even when interleaved',
+				},
+				{
+					name: 'Order Model (JSON)',
+					value: 'canonical',
+					description: "Items already in this package's order model",
+				},
+				{
+					name: 'Shopify Order Webhook',
+					value: 'shopify',
+					description: 'Bodies of orders/create, orders/paid, orders/updated, orders/cancelled or refunds/create webhooks',
+				},
+				{
+					name: 'WooCommerce Order Webhook',
+					value: 'wooCommerce',
+					description: 'Bodies of order.created or order.updated webhooks',
+				},
+			],
+			default: 'flatRows',
+		},
+		{
+			displayName: 'Input Field',
+			name: 'sourceField',
+			type: 'string',
+			default: '',
+			placeholder: 'body',
+			description:
+				'Dot path of the field that holds the order in each item; leave empty to use the whole item (webhook bodies under "body" are found either way)',
+			displayOptions: when(['canonical', 'shopify', 'wooCommerce']),
+		},
+		{
+			displayName: 'Column Names',
+			name: 'columns',
+			type: 'collection',
+			placeholder: 'Change Column Name',
+			default: {},
+			description: 'Only needed when your export uses other column names than the defaults (order_id, product_id, quantity, ...)',
+			displayOptions: when(['flatRows']),
+			options: columnOptions(),
+		},
+		{
+			displayName: 'Order ID',
+			name: 'orderId',
+			type: 'string',
+			default: '={{ $json.order_id }}',
+			required: true,
+			displayOptions: when(['fields']),
+		},
+		{
+			displayName: 'Order Date',
+			name: 'orderDate',
+			type: 'string',
+			default: '={{ $json.order_date }}',
+			required: true,
+			description: 'ISO 8601, epoch seconds or milliseconds, or your own format set under Parsing',
+			displayOptions: when(['fields']),
+		},
+		{
+			displayName: 'Lines',
+			name: 'lines',
+			type: 'json',
+			default: '={{ $json.lines }}',
+			required: true,
+			description:
+				'Array of lines: [{"productId": "A1", "quantity": 1, "unitPrice": 9.99, "sku": "...", "name": "..."}]',
+			displayOptions: when(['fields']),
+		},
+		{
+			displayName: 'Order Fields',
+			name: 'orderFields',
+			type: 'collection',
+			placeholder: 'Add Field',
+			default: {},
+			displayOptions: when(['fields']),
+			options: [
+				{ displayName: 'Channel', name: 'channel', type: 'string', default: '' },
+				{ displayName: 'Coupon Code', name: 'couponCode', type: 'string', default: '' },
+				{ displayName: 'Coupon Value', name: 'couponValue', type: 'string', default: '' },
+				{ displayName: 'Currency', name: 'currency', type: 'string', default: '', placeholder: 'EUR' },
+				{ displayName: 'Customer Email', name: 'email', type: 'string', placeholder: 'name@email.com', default: '' },
+				{ displayName: 'Customer First Name', name: 'firstName', type: 'string', default: '' },
+				{ displayName: 'Customer ID', name: 'customerId', type: 'string', default: '' },
+				{ displayName: 'Customer Last Name', name: 'lastName', type: 'string', default: '' },
+				{ displayName: 'Customer Phone', name: 'phone', type: 'string', default: '' },
+				{ displayName: 'Discount', name: 'discount', type: 'string', default: '' },
+				{ displayName: 'Payment Method', name: 'paymentMethod', type: 'string', default: '' },
+				{ displayName: 'Shipping', name: 'shipping', type: 'string', default: '' },
+				{
+					displayName: 'Status',
+					name: 'status',
+					type: 'options',
+					options: [
+						{ name: 'Cancelled', value: 'cancelled' },
+						{ name: 'Created', value: 'created' },
+						{ name: 'Delivered', value: 'delivered' },
+						{ name: 'In Progress', value: 'in_progress' },
+						{ name: 'Refunded', value: 'refunded' },
+						{ name: 'Returned', value: 'returned' },
+					],
+					default: 'created',
+				},
+				{ displayName: 'Store ID', name: 'storeId', type: 'string', default: '' },
+				{ displayName: 'Subtotal', name: 'subtotal', type: 'string', default: '' },
+				{ displayName: 'Tax', name: 'tax', type: 'string', default: '' },
+				{ displayName: 'Total', name: 'total', type: 'string', default: '' },
+			],
+		},
+		{
+			displayName: 'Parsing',
+			name: 'parsing',
+			type: 'collection',
+			placeholder: 'Add Parsing Option',
+			default: {},
+			displayOptions: { show: { ...displayOptions.show } },
+			options: [
+				{
+					displayName: 'Date Format',
+					name: 'dateFormat',
+					type: 'string',
+					default: '',
+					placeholder: 'dd.MM.yyyy HH:mm',
+					description:
+						'Luxon format of dates that are not ISO 8601 or epoch numbers, e.g. "dd.MM.yyyy HH:mm" for 22.11.2026 14:05',
+				},
+				{
+					displayName: 'Time Zone',
+					name: 'timeZone',
+					type: 'string',
+					default: 'UTC',
+					placeholder: 'Europe/Berlin',
+					description: 'IANA zone for dates written without an offset',
+				},
+				{
+					displayName: 'Decimal Comma',
+					name: 'decimalComma',
+					type: 'boolean',
+					default: false,
+					description: 'Whether amounts use a decimal comma, like 1.234,50',
+				},
+				{
+					displayName: 'Default Currency',
+					name: 'defaultCurrency',
+					type: 'string',
+					default: '',
+					placeholder: 'EUR',
+					description: 'ISO 4217 code used when an order has none',
+				},
+			],
+		},
+	];
+}
+
+function pickField(json: IDataObject, path: string): unknown {
+	if (!path) return json;
+	let current: unknown = json;
+	for (const key of path.split('.')) {
+		if (current === null || typeof current !== 'object' || !Object.prototype.hasOwnProperty.call(current, key)) {
+			return undefined;
+		}
+		current = (current as Record<string, unknown>)[key];
+	}
+	return current;
+}
+
+function compact(values: Record<string, unknown>): Record<string, unknown> {
+	const result: Record<string, unknown> = {};
+	for (const [key, value] of Object.entries(values)) {
+		if (value !== '' && value !== undefined && value !== null) result[key] = value;
+	}
+	return result;
+}
+
+function readParseOptions(context: IExecuteFunctions): ParseOptions {
+	const parsing = context.getNodeParameter('parsing', 0, {}) as IDataObject;
+	return compact({
+		dateFormat: parsing.dateFormat,
+		timeZone: parsing.timeZone,
+		decimalComma: parsing.decimalComma === true ? true : undefined,
+		defaultCurrency: parsing.defaultCurrency,
+	}) as ParseOptions;
+}
+
+function orderIdGuess(value: unknown): string {
+	if (value && typeof value === 'object') {
+		const record = value as Record<string, unknown>;
+		for (const key of ['id', 'order_id', 'orderId', 'number', 'order_number']) {
+			const candidate = record[key];
+			if (typeof candidate === 'string' || typeof candidate === 'number') return String(candidate);
+		}
+	}
+	return '';
+}
+
+function readOneByOne(
+	items: INodeExecutionData[],
+	read: (itemIndex: number) => { order: CanonicalOrder } | { error: UnitError; idGuess: string },
+): SourcedOrder[] {
+	return items.map((_item, itemIndex) => {
+		const result = read(itemIndex);
+		return 'order' in result
+			? { itemIndexes: [itemIndex], orderId: result.order.id, order: result.order }
+			: { itemIndexes: [itemIndex], orderId: result.idGuess, error: result.error };
+	});
+}
+
+/**
+ * Reads the orders of this run from the input items, as the user configured. Every item index
+ * appears in exactly one returned entry; nothing is dropped.
+ */
+export function readOrders(context: IExecuteFunctions, items: INodeExecutionData[]): SourcedOrder[] {
+	if (items.length === 0) return [];
+	const source = context.getNodeParameter('orderSource', 0) as OrderSourceKind;
+	const parseOptions = readParseOptions(context);
+
+	if (source === 'flatRows') {
+		const columns = compact(context.getNodeParameter('columns', 0, {}) as IDataObject) as Partial<FlatColumnMapping>;
+		const groups = readFlatRows(
+			items.map((item) => item.json),
+			{ ...parseOptions, columns },
+		);
+		return groups.map((group) => ({
+			itemIndexes: group.rowIndexes,
+			orderId: group.orderId,
+			order: group.order,
+			error: group.error ? errorFromException(group.error) : undefined,
+		}));
+	}
+
+	if (source === 'fields') {
+		return readOneByOne(items, (itemIndex) => {
+			const orderFields = context.getNodeParameter('orderFields', itemIndex, {}) as IDataObject;
+			const input: Record<string, unknown> = {
+				id: context.getNodeParameter('orderId', itemIndex, ''),
+				dateTime: context.getNodeParameter('orderDate', itemIndex, ''),
+				lines: context.getNodeParameter('lines', itemIndex, []),
+				status: orderFields.status ?? 'created',
+				customer: compact({
+					id: orderFields.customerId,
+					email: orderFields.email,
+					phone: orderFields.phone,
+					firstName: orderFields.firstName,
+					lastName: orderFields.lastName,
+				}),
+				...compact({
+					channel: orderFields.channel,
+					storeId: orderFields.storeId,
+					currency: orderFields.currency,
+					shipping: orderFields.shipping,
+					tax: orderFields.tax,
+					discount: orderFields.discount,
+					subtotal: orderFields.subtotal,
+					total: orderFields.total,
+					couponCode: orderFields.couponCode,
+					couponValue: orderFields.couponValue,
+					paymentMethod: orderFields.paymentMethod,
+				}),
+			};
+			if (typeof input.lines === 'string') {
+				try {
+					input.lines = JSON.parse(input.lines);
+				} catch {
+					return {
+						error: { message: 'lines: expected a JSON array of lines', issues: [{ path: 'lines', message: 'expected a JSON array of lines' }] },
+						idGuess: String(input.id ?? ''),
+					};
+				}
+			}
+			try {
+				return { order: parseCanonicalOrder(input, parseOptions) };
+			} catch (error) {
+				return { error: errorFromException(error), idGuess: String(input.id ?? '') };
+			}
+		});
+	}
+
+	const reader =
+		source === 'shopify' ? readShopifyOrder : source === 'wooCommerce' ? readWooCommerceOrder : parseCanonicalOrder;
+	const sourceField = (context.getNodeParameter('sourceField', 0, '') as string).trim();
+	return readOneByOne(items, (itemIndex) => {
+		const value = pickField(items[itemIndex].json, sourceField);
+		try {
+			return { order: reader(value, parseOptions) };
+		} catch (error) {
+			return { error: errorFromException(error), idGuess: orderIdGuess(value) };
+		}
+	});
+}
+
+/** Turns read orders into delivery units by running a vendor writer; writer errors fail only that order. */
+export function unitsFromOrders<P>(
+	orders: SourcedOrder[],
+	write: (order: CanonicalOrder, firstItemIndex: number) => P,
+): Array<{ itemIndexes: number[]; orderId: string; payload?: P; error?: UnitError; order?: CanonicalOrder }> {
+	return orders.map((sourced) => {
+		if (!sourced.order) return { itemIndexes: sourced.itemIndexes, orderId: sourced.orderId, error: sourced.error };
+		try {
+			return { itemIndexes: sourced.itemIndexes, orderId: sourced.orderId, payload: write(sourced.order, sourced.itemIndexes[0]), order: sourced.order };
+		} catch (error) {
+			return { itemIndexes: sourced.itemIndexes, orderId: sourced.orderId, error: errorFromException(error) };
+		}
+	});
+}
