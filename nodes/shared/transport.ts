@@ -67,7 +67,8 @@ function errorFacts(error: unknown): ErrorFacts {
 				facts.statusCode = parsed;
 			}
 		}
-		if (facts.code === undefined && typeof current.code === 'string' && /^E[A-Z_]+$/.test(current.code)) {
+		// axios' ERR_BAD_REQUEST / ERR_BAD_RESPONSE only restate an HTTP status; socket codes look like ECONNRESET.
+		if (facts.code === undefined && typeof current.code === 'string' && /^E[A-Z]+$/.test(current.code)) {
 			facts.code = current.code;
 		}
 		current = current.cause as typeof current;
