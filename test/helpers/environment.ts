@@ -38,10 +38,13 @@ export function stringifyForLog(value: unknown): string {
 		if (Buffer.isBuffer(current)) return `[Buffer ${current.toString('utf8')}]`;
 		const result: Record<string, unknown> = {};
 		if (current instanceof Error) {
-			// message/stack are not enumerable; they are where secrets usually end up
+			// message/stack/cause are not enumerable, and are where secrets usually end up
+			// (an AxiosError cause carries the request config with its auth headers).
 			result.name = current.name;
 			result.message = current.message;
 			result.stack = current.stack;
+			const { cause } = current as { cause?: unknown };
+			if (cause !== undefined) result.cause = walk(cause, depth + 1);
 		}
 		if (Array.isArray(current)) return current.map((entry) => walk(entry, depth + 1));
 		for (const key of Object.keys(current)) {
@@ -127,13 +130,22 @@ function patchConsole(): void {
 export async function useExpressionEngine(engine: ExpressionEngineName): Promise<void> {
 	if (activeExpressionEngine === engine) return;
 	if (engine === 'quickjs') {
-		await Expression.initExpressionEngine({
-			engine: 'quickjs',
-			bridgeTimeout: 5000,
-			bridgeMemoryLimit: 128,
-			poolSize: 1,
-			maxCodeCacheSize: 1024,
-		});
+		try {
+			await Expression.initExpressionEngine({
+				engine: 'quickjs',
+				bridgeTimeout: 5000,
+				bridgeMemoryLimit: 128,
+				poolSize: 1,
+				maxCodeCacheSize: 1024,
+			});
+		} catch (error) {
+			// A failed start leaves 'quickjs' selected with no evaluator, which breaks every expression.
+			Expression.setExpressionEngine('legacy');
+			activeExpressionEngine = 'legacy';
+			throw new Error(
+				`The quickjs expression engine did not start (${(error as Error).message}). It loads its runtime with a dynamic import(), which jest only allows with NODE_OPTIONS=--experimental-vm-modules.`,
+			);
+		}
 	} else {
 		await Expression.disposeExpressionEngine();
 		Expression.setExpressionEngine('legacy');
