@@ -1,0 +1,150 @@
+import { startSandbox } from '../../sandbox';
+import type { Sandbox } from '../../sandbox';
+import { OptimizelyDataPlatformApi } from '../../credentials/OptimizelyDataPlatformApi.credentials';
+import { testCredential } from '../helpers/engine';
+import { errorOutput, erpRows, mainOutput, runVendorNode, sandboxCredentials } from './support';
+
+describe('Optimizely Data Platform node in the n8n engine, against the sandbox', () => {
+	let sandbox: Sandbox;
+	beforeAll(async () => {
+		sandbox = await startSandbox({ quiet: true, odpRateLimitPerSecond: 0 });
+	});
+	afterAll(async () => await sandbox.close());
+	beforeEach(() => sandbox.reset());
+
+	const credential = () => sandboxCredentials(sandbox).optimizelyDataPlatform;
+
+	it('groups interleaved ERP rows into orders and sends them in batches of the chosen size', async () => {
+		const rows = erpRows(25, 3);
+		const result = await runVendorNode({
+			node: 'optimizelyDataPlatform',
+			credential: credential(),
+			items: rows,
+			parameters: { operation: 'sendOrderEvent', eventAction: 'purchase', orderSource: 'flatRows', options: { batchSize: 10 } },
+		});
+		expect(result.status).toBe('success');
+		const requests = sandbox.received('odp');
+		expect(requests.map((r) => (r.body as unknown[]).length)).toEqual([10, 10, 5]);
+		const events = requests.flatMap((r) => r.body as Array<{ data: { order: { order_id: string; items: unknown[] } } }>);
+		expect(new Set(events.map((e) => e.data.order.order_id)).size).toBe(25);
+		expect(events.every((e) => e.data.order.items.length === 3)).toBe(true);
+		expect(requests[0].headers['x-api-key']).toBe('[redacted]');
+
+		const output = result.outputs('Vendor')[0];
+		expect(output).toHaveLength(rows.length);
+		output.forEach((item, index) => {
+			expect(item.pairedItem).toEqual({ item: index });
+			expect(item.json.status).toBe('sent');
+			expect(item.json.orderId).toBe(rows[index].order_id);
+			expect(item.json.itemsInOrder).toBe(3);
+		});
+	});
+
+	it('skips a repeated refund event (same order, action and amount) from separate items', async () => {
+		const order = {
+			id: '91', dateTime: '2026-11-21T10:00:00Z', status: 'refunded', currency: 'EUR', total: 12.5, subtotal: 12.5,
+			customer: { email: 'x@y.example' }, lines: [{ productId: '5', quantity: 1, unitPrice: 12.5 }],
+		};
+		const result = await runVendorNode({
+			node: 'optimizelyDataPlatform',
+			credential: credential(),
+			items: [order, { ...order, id: '92' }, order],
+			parameters: { operation: 'sendOrderEvent', eventAction: 'refund', orderSource: 'canonical', options: {} },
+		});
+		expect(result.status).toBe('success');
+		const sent = sandbox.received('odp').flatMap((r) => r.body as Array<{ data: { order: { order_id: string } } }>);
+		expect(sent.map((e) => e.data.order.order_id).sort()).toEqual(['91', '92']);
+		const output = mainOutput(result);
+		expect(output.map((o) => o.status)).toEqual(['sent', 'sent', 'skipped']);
+		expect(String(output[2].message)).toContain('input item 0');
+	});
+
+	it('honours Retry-After on 429 and still delivers every order', async () => {
+		sandbox.setFaults('odp', { seed: 7, rateLimitRate: 0.5, retryAfterSeconds: 1 });
+		const result = await runVendorNode({
+			node: 'optimizelyDataPlatform',
+			credential: credential(),
+			items: erpRows(12, 1),
+			parameters: { operation: 'upsertOrderObject', orderSource: 'flatRows', options: { batchSize: 2, concurrency: 1, retryDelayMs: 10 } },
+		});
+		sandbox.setFaults('odp', {});
+		expect(result.status).toBe('success');
+		const all = sandbox.all('odp');
+		const limited = all.filter((r) => r.status === 429);
+		expect(limited.length).toBeGreaterThan(0);
+		// With one lane, the request after a 429 is its retry: it must wait the 1 s the vendor asked for.
+		for (const refused of limited) {
+			const next = all.find((r) => r.seq > refused.seq);
+			if (next) expect(Date.parse(next.at) - Date.parse(refused.at)).toBeGreaterThanOrEqual(950);
+		}
+		const records = sandbox.received('odp').flatMap((r) => r.body as Array<{ order_id: string }>);
+		expect(records).toHaveLength(12);
+		expect(mainOutput(result).every((o) => o.status === 'sent')).toBe(true);
+	});
+
+	it('routes an unreadable row to the error output with its field path and sends the good ones', async () => {
+		const rows = erpRows(3, 1);
+		rows[1] = { ...rows[1], quantity: 'two' };
+		const result = await runVendorNode({
+			node: 'optimizelyDataPlatform',
+			credential: credential(),
+			items: rows,
+			onError: 'continueErrorOutput',
+			parameters: { operation: 'sendOrderEvent', eventAction: 'purchase', orderSource: 'flatRows', options: {} },
+		});
+		expect(result.status).toBe('success');
+		expect(mainOutput(result).map((o) => o.orderId)).toEqual([rows[0].order_id, rows[2].order_id]);
+		const errors = errorOutput(result);
+		expect(errors).toHaveLength(1);
+		expect(String(errors[0].error)).toMatch(/quantity/);
+		const sent = sandbox.received('odp').flatMap((r) => r.body as Array<{ data: { order: { order_id: string } } }>);
+		expect(sent.map((e) => e.data.order.order_id)).toEqual([rows[0].order_id, rows[2].order_id]);
+	});
+
+	it('stops with the item index and sends nothing when a row is bad and errors are not continued', async () => {
+		const rows = erpRows(2, 1);
+		rows[1] = { ...rows[1], order_date: '2026-02-30T10:00:00Z' };
+		const result = await runVendorNode({
+			node: 'optimizelyDataPlatform',
+			credential: credential(),
+			items: rows,
+			parameters: { operation: 'sendOrderEvent', eventAction: 'purchase', orderSource: 'flatRows', options: {} },
+		});
+		expect(result.status).toBe('error');
+		expect(result.error?.itemIndex).toBe(1);
+		expect(sandbox.all('odp')).toHaveLength(0);
+	});
+
+	it('dry run outputs the exact payloads and sends nothing', async () => {
+		const result = await runVendorNode({
+			node: 'optimizelyDataPlatform',
+			items: erpRows(2, 2),
+			parameters: { operation: 'sendOrderEvent', eventAction: 'purchase', orderSource: 'flatRows', options: { dryRun: true } },
+		});
+		expect(result.status).toBe('success');
+		expect(sandbox.all()).toHaveLength(0);
+		const output = mainOutput(result);
+		expect(output.every((o) => o.status === 'dryRun')).toBe(true);
+		expect((output[0].payload as { type: string }).type).toBe('order');
+	});
+
+	it('refuses a plain-http custom URL that is not loopback, before sending anything', async () => {
+		const unsafe = credential();
+		unsafe.data.baseUrl = 'http://example.com/v3';
+		const result = await runVendorNode({
+			node: 'optimizelyDataPlatform',
+			credential: unsafe,
+			items: erpRows(1, 1),
+			parameters: { operation: 'sendOrderEvent', eventAction: 'purchase', orderSource: 'flatRows', options: {} },
+		});
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toMatch(/only https is allowed/);
+	});
+
+	it('credential test passes with the right key and fails with a wrong one', async () => {
+		const good = await testCredential(OptimizelyDataPlatformApi, credential().data);
+		expect(good.status).toBe('OK');
+		const bad = await testCredential(OptimizelyDataPlatformApi, { ...credential().data, apiKey: 'wrong-key' });
+		expect(bad.status).toBe('Error');
+	});
+});
