@@ -94,7 +94,10 @@ export interface RunError {
 export interface RunResult {
 	status: 'success' | 'error';
 	error?: RunError;
-	/** Per output index of the node's last run (`[main, error]` when it has an error output). Throws if the node did not run. */
+	/**
+	 * Items per output index of the node's last run (or `runIndex`): `[main, error]` when it has an
+	 * error output. Throws if the node did not run or failed without output.
+	 */
 	outputs(nodeName: string, runIndex?: number): INodeExecutionData[][];
 	runData: IRunData;
 	/** How many times preAuthentication wrote a new token back to a stored credential during this run. */
@@ -106,6 +109,40 @@ export interface RunResult {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+
+/**
+ * Workflow JSON for the common case: manual trigger → `test.items` emitting `items` → `nodes` in a
+ * chain (each connected from the previous node's output 0). Node names: 'Start', 'Items', then yours.
+ * Add branches (e.g. from an error output) with `extraConnections`.
+ */
+export function itemsWorkflow(
+	items: IDataObject[],
+	nodes: EngineNode[],
+	extraConnections: IConnections = {},
+): RunWorkflowOptions['workflow'] {
+	const allNodes: EngineNode[] = [
+		{ name: 'Start', type: MANUAL_TRIGGER_TYPE, parameters: {} },
+		{ name: 'Items', type: TEST_ITEMS_TYPE, parameters: { items: JSON.stringify(items) } },
+		...nodes,
+	];
+	const connections: IConnections = {};
+	const chain = allNodes.filter((node) => !Object.keys(extraConnections).some((source) =>
+		(extraConnections[source].main ?? []).some((targets) => (targets ?? []).some((target) => target.node === node.name)),
+	));
+	for (let index = 1; index < chain.length; index++) {
+		connections[chain[index - 1].name] = { main: [[{ node: chain[index].name, type: 'main', index: 0 }]] };
+	}
+	for (const [source, byType] of Object.entries(extraConnections)) {
+		const existing = connections[source]?.main ?? [];
+		const extra = byType.main ?? [];
+		const merged = Array.from({ length: Math.max(existing.length, extra.length) }, (_, output) => [
+			...(existing[output] ?? []),
+			...(extra[output] ?? []),
+		]);
+		connections[source] = { ...byType, main: merged };
+	}
+	return { nodes: allNodes, connections };
+}
 
 function defaultExpressionEngine(): ExpressionEngineName {
 	return process.env.ENGINE_EXPRESSION_ENGINE === 'quickjs' ? 'quickjs' : 'legacy';
@@ -261,6 +298,9 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunResul
 			}
 			const task = tasks[runIndex ?? tasks.length - 1];
 			if (!task) throw new Error(`Engine harness: node "${nodeName}" has no run ${runIndex}`);
+			if (task.error && !task.data) {
+				throw new Error(`Engine harness: node "${nodeName}" failed and has no output: ${task.error.message}`);
+			}
 			return (task.data?.main ?? []).map((items) => items ?? []);
 		},
 		runData,

@@ -21,7 +21,8 @@ export interface RecordedRequest {
 
 export interface TestResponse {
 	status?: number;
-	headers?: Record<string, string>;
+	/** Entries whose value is undefined are not sent. */
+	headers?: Record<string, string | undefined>;
 	/** Objects are sent as JSON; strings as they are. */
 	body?: unknown;
 }
@@ -68,10 +69,11 @@ export async function startTestServer(handler: TestHandler): Promise<TestServer>
 				.then((response) => {
 					const isText = typeof response.body === 'string';
 					const payload = response.body === undefined ? '' : isText ? (response.body as string) : JSON.stringify(response.body);
-					outgoing.writeHead(response.status ?? 200, {
-						...(payload && !isText ? { 'content-type': 'application/json' } : {}),
-						...response.headers,
-					});
+					const headers: Record<string, string> = payload && !isText ? { 'content-type': 'application/json' } : {};
+					for (const [name, value] of Object.entries(response.headers ?? {})) {
+						if (value !== undefined) headers[name] = value;
+					}
+					outgoing.writeHead(response.status ?? 200, headers);
 					outgoing.end(payload);
 				})
 				.catch((error: Error) => {
