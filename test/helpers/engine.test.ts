@@ -6,7 +6,7 @@ import type { NodeApiError } from 'n8n-workflow';
 
 import { itemsWorkflow, runWorkflow, testCredential } from './engine';
 import type { EngineCredential, EngineNode } from './engine';
-import { getActiveExpressionEngine } from './environment';
+import { getActiveExpressionEngine, stringifyForLog } from './environment';
 import { DemoGenericApi } from './fixtures/DemoGenericApi.credentials';
 import { DemoOrders } from './fixtures/DemoOrders.node';
 import { DemoRegionalApi } from './fixtures/DemoRegionalApi.credentials';
@@ -211,6 +211,7 @@ describe('runWorkflow', () => {
 		expect(failed[0].pairedItem).toEqual({ item: 1 });
 		expect(result.outputs('Sent')[0]).toHaveLength(2);
 		expect(result.outputs('Failed')[0]).toHaveLength(1);
+		expect(result.logs).toContain('warn: Demo order request failed {"itemIndex":1,"httpCode":"400"}');
 	});
 
 	it('keeps failed items on the main output with continueRegularOutput', async () => {
@@ -287,6 +288,19 @@ describe('runWorkflow', () => {
 		expect(result.status).toBe('success');
 		expect(result.outputs('Demo')[0][0].json).toEqual({ ok: true });
 		expect(ordersTo(server)).toHaveLength(2);
+	});
+
+	it('cancels the execution and rejects when it runs past timeoutMs', async () => {
+		server.setHandler(async () => await new Promise<never>(() => {}));
+		await expect(
+			runWorkflow({
+				nodeTypes,
+				credentialTypes,
+				credentials: [genericCredential(server)],
+				workflow: itemsWorkflow([{ id: 'A' }], [demoNode({ orderId: 'A' })]),
+				timeoutMs: 300,
+			}),
+		).rejects.toThrow('did not finish within 300 ms');
 	});
 
 	it('reports a missing credential the way n8n does', async () => {
@@ -377,5 +391,14 @@ describe('testCredential', () => {
 		await expect(
 			testCredential(DemoRegionalApiWithTest, { baseUrl: server.url, apiKey: API_KEY, region: 'us' }, [], [DemoGenericApi]),
 		).resolves.toEqual({ status: 'OK', message: 'Connection successful!' });
+	});
+});
+
+describe('log capture', () => {
+	it('serialises error causes, where request configs with auth headers hide', () => {
+		const cause = Object.assign(new Error('Request failed'), { config: { headers: { 'X-Api-Key': API_KEY } } });
+		const error = Object.defineProperty(new Error('wrapped'), 'cause', { value: cause, enumerable: false });
+		expect(JSON.stringify(error)).not.toContain(API_KEY);
+		expect(stringifyForLog({ error })).toContain(API_KEY);
 	});
 });

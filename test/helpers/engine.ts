@@ -464,10 +464,14 @@ export async function testCredential(
 	const routingNode = new RoutingNode(context, nodeTypeCopy, credentialsDecrypted);
 
 	let response: INodeExecutionData[][] | null | undefined;
+	// A sandboxed expression engine (quickjs/vm) evaluates only while the workflow holds an isolate.
+	const acquired = await workflow.expression.acquireIsolate();
 	try {
 		response = await routingNode.runNode();
 	} catch (error) {
 		return credentialTestError(error, target.testRequest);
+	} finally {
+		if (acquired) await workflow.expression.releaseIsolate();
 	}
 
 	for (const rule of target.testRequest.rules ?? []) {
