@@ -81,6 +81,30 @@ describe('runWorkflow', () => {
 		expect(result.logs.some((line) => line.includes('Workflow execution finished successfully'))).toBe(true);
 	});
 
+	it('evaluates n8n expression features: extensions, $now, paired-item lookups', async () => {
+		const result = await runWorkflow({
+			nodeTypes,
+			credentialTypes,
+			credentials: [genericCredential(server)],
+			workflow: itemsWorkflow(
+				[{ order_id: 'a-1', lines: [2, 3] }, { order_id: 'b-2', lines: [5] }],
+				[
+					{ name: 'Pass', type: 'n8n-nodes-base.noOp', parameters: {} },
+					demoNode({
+						orderId:
+							"={{ $('Items').item.json.order_id.toUpperCase() }}|{{ $json.lines.sum() }}|{{ $now.isValid }}|{{ $json.missing ?? 'none' }}",
+					}),
+				],
+			),
+		});
+
+		expect(result.status).toBe('success');
+		expect(ordersTo(server).map((request) => (request.json as { orderId: string }).orderId)).toEqual([
+			'A-1|5|true|none',
+			'B-2|5|true|none',
+		]);
+	});
+
 	it('applies a credential that extends another: inherited fields, overridden default, own qs', async () => {
 		const result = await runWorkflow({
 			nodeTypes,
@@ -286,7 +310,7 @@ describe('runWorkflow', () => {
 		});
 
 		expect(result.status).toBe('success');
-		expect(result.outputs('Demo')[0][0].json).toEqual({ ok: true });
+		expect(result.outputs('Demo')[0][0].json).toEqual({ ok: true, retriedAfterSeconds: 0.05 });
 		expect(ordersTo(server)).toHaveLength(2);
 	});
 
