@@ -7,6 +7,7 @@ import type { NodeApiError } from 'n8n-workflow';
 import { itemsWorkflow, runWorkflow, testCredential } from './engine';
 import type { EngineCredential, EngineNode } from './engine';
 import { getActiveExpressionEngine, stringifyForLog } from './environment';
+import { DemoBinary } from './fixtures/DemoBinary.node';
 import { DemoGenericApi } from './fixtures/DemoGenericApi.credentials';
 import { DemoOrders } from './fixtures/DemoOrders.node';
 import { DemoRegionalApi } from './fixtures/DemoRegionalApi.credentials';
@@ -338,6 +339,28 @@ describe('runWorkflow', () => {
 		expect(result.status).toBe('error');
 		expect(result.error?.message).toContain('does not exist for type "demoGenericApi"');
 		expect(server.requests).toHaveLength(0);
+	});
+});
+
+describe('binary data', () => {
+	it('keeps binary data inline in the items (in memory) and reads it back', async () => {
+		const result = await runWorkflow({
+			nodeTypes: [DemoBinary],
+			credentialTypes: [],
+			workflow: itemsWorkflow(
+				[{ text: 'order A' }, { text: 'order B' }],
+				[
+					{ name: 'Store', type: 'demoBinary', parameters: {} },
+					{ name: 'Read', type: 'demoBinary', parameters: {} },
+				],
+			),
+		});
+
+		expect(result.status).toBe('success');
+		const stored = result.outputs('Store')[0][0].binary?.data;
+		expect(stored).toMatchObject({ data: Buffer.from('order A').toString('base64'), mimeType: 'text/plain', fileName: 'order.txt' });
+		expect(stored?.id).toBeUndefined();
+		expect(result.outputs('Read')[0].map((item) => item.json.readBack)).toEqual(['order A', 'order B']);
 	});
 });
 
