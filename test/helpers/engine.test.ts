@@ -239,6 +239,28 @@ describe('runWorkflow', () => {
 		expect(result.logs).toContain('warn: Demo order request failed {"itemIndex":1,"httpCode":"400"}');
 	});
 
+	it('passes the input items to the MAIN output when a node throws under continueErrorOutput (n8n-core behaviour)', async () => {
+		const result = await runWorkflow({
+			nodeTypes: [],
+			credentialTypes: [],
+			workflow: itemsWorkflow(
+				[{ id: 'A' }, { id: 'B' }],
+				[
+					// test.items throws a NodeOperationError when its parameter is not an array
+					{ name: 'Throws', type: 'test.items', parameters: { items: '{"not":"an array"}' }, onError: 'continueErrorOutput' },
+					{ name: 'Sent', type: 'n8n-nodes-base.noOp', parameters: {} },
+					{ name: 'Failed', type: 'n8n-nodes-base.noOp', parameters: {} },
+				],
+				{ Throws: { main: [[{ node: 'Sent', type: 'main', index: 0 }], [{ node: 'Failed', type: 'main', index: 0 }]] } },
+			),
+		});
+
+		expect(result.status).toBe('success');
+		expect(result.runData.Throws[0].error?.message).toBe('Parameter "items" must be a JSON array');
+		expect(result.outputs('Sent')[0].map((item) => item.json)).toEqual([{ id: 'A' }, { id: 'B' }]);
+		expect(result.runData.Failed).toBeUndefined();
+	});
+
 	it('keeps failed items on the main output with continueRegularOutput', async () => {
 		server.setHandler(() => ({ status: 500, body: 'down' }));
 		const result = await runWorkflow({
