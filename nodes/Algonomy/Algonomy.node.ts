@@ -3,7 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { toAlgonomyOrder } from '../../mapping';
 import type { AlgonomyOrderPayload } from '../../mapping';
-import { deliver, deliveryOptionsProperty, readDeliverySettings, vendorBaseUrl } from '../shared/delivery';
+import { deliver, deliveryOptionsProperty, executeOrFailEachItem, readDeliverySettings, vendorBaseUrl } from '../shared/delivery';
 import type { BatchVerdict, DeliveryOperation } from '../shared/delivery';
 import { algonomyBaseUrl } from '../shared/endpoints';
 import { orderSourceProperties, readOrders, unitsFromOrders } from '../shared/orderSource';
@@ -130,17 +130,21 @@ export class Algonomy implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const items = this.getInputData();
-		const sendAs = this.getNodeParameter('sendAs', 0, 'batch') as 'batch' | 'single';
-		const mode = this.getNodeParameter('mode', 0, 'offline') as string;
-		const channel = String(this.getNodeParameter('channel', 0, '') ?? '').trim();
-		const settings = readDeliverySettings(this, sendAs === 'single' ? 1 : MAX_BATCH, DEFAULT_BATCH);
-		const baseUrl = await vendorBaseUrl(this, CREDENTIAL, algonomyBaseUrl, settings.dryRun);
-		const apiKey = settings.dryRun ? '' : String((await this.getCredentials(CREDENTIAL)).apiKey ?? '');
-
-		const units = unitsFromOrders(readOrders(this, items), (order) =>
-			toAlgonomyOrder(order, channel ? { channel } : {}),
-		);
-		return await deliver(this, items.length, units, importOperation(baseUrl, apiKey, mode, sendAs), settings);
+		return await executeOrFailEachItem(this, async () => await sendOrders(this));
 	}
+}
+
+async function sendOrders(context: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = context.getInputData();
+	const sendAs = context.getNodeParameter('sendAs', 0, 'batch') as 'batch' | 'single';
+	const mode = context.getNodeParameter('mode', 0, 'offline') as string;
+	const channel = String(context.getNodeParameter('channel', 0, '') ?? '').trim();
+	const settings = readDeliverySettings(context, sendAs === 'single' ? 1 : MAX_BATCH, DEFAULT_BATCH);
+	const baseUrl = await vendorBaseUrl(context, CREDENTIAL, algonomyBaseUrl, settings.dryRun);
+	const apiKey = settings.dryRun ? '' : String((await context.getCredentials(CREDENTIAL)).apiKey ?? '');
+
+	const units = unitsFromOrders(readOrders(context, items), (order) =>
+		toAlgonomyOrder(order, channel ? { channel } : {}),
+	);
+	return await deliver(context, items.length, units, importOperation(baseUrl, apiKey, mode, sendAs), settings);
 }

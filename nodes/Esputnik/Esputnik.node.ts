@@ -3,7 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { toEsputnikOrder, toEsputnikOrderEvent, toEsputnikSiteEvent } from '../../mapping';
 import type { EsputnikBulkOrder, EsputnikEventPayload } from '../../mapping';
-import { deliver, deliveryOptionsProperty, readDeliverySettings, vendorBaseUrl } from '../shared/delivery';
+import { deliver, deliveryOptionsProperty, executeOrFailEachItem, readDeliverySettings, vendorBaseUrl } from '../shared/delivery';
 import type { BatchVerdict, DeliveryOperation, DeliveryUnit } from '../shared/delivery';
 import { esputnikBaseUrl } from '../shared/endpoints';
 import { errorFromException, orderSourceProperties, readOrders, unitsFromOrders } from '../shared/orderSource';
@@ -274,54 +274,58 @@ export class Esputnik implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const items = this.getInputData();
-		const operation = this.getNodeParameter('operation', 0) as string;
-		const isBulk = operation === 'addOrders';
-		const settings = readDeliverySettings(
-			this,
-			isBulk ? MAX_ORDERS_PER_REQUEST : 1,
-			isBulk ? DEFAULT_ORDERS_PER_REQUEST : 1,
-		);
-		const baseUrl = await vendorBaseUrl(this, CREDENTIAL, esputnikBaseUrl, settings.dryRun);
-
-		if (operation === 'sendSiteEvent') {
-			const units: Array<DeliveryUnit<EsputnikEventPayload>> = items.map((_item, itemIndex) => {
-				const eventTypeKey = this.getNodeParameter('siteEventType', itemIndex) as SiteEventKey;
-				const read = (name: string, fallback: unknown = '') => this.getNodeParameter(name, itemIndex, fallback);
-				const input: IDataObject = { eventTypeKey, email: read('email'), phone: read('phone') };
-				if (eventTypeKey === 'pageViewed') input.location = read('location');
-				if (eventTypeKey === 'productViewed') {
-					Object.assign(input, { productId: read('productId'), price: read('price', 0), isInStock: read('isInStock', true), currencyCode: read('currencyCode') });
-				}
-				if (eventTypeKey === 'productCategoryViewed') input.productCategoryId = read('productCategoryId');
-				if (eventTypeKey === 'cartUpdated') {
-					Object.assign(input, { products: read('products', []), recycleStateId: read('recycleStateId'), currencyCode: read('currencyCode') });
-				}
-				try {
-					const payload = toEsputnikSiteEvent(input as unknown as Parameters<typeof toEsputnikSiteEvent>[0]);
-					return { itemIndexes: [itemIndex], orderId: '', payload };
-				} catch (error) {
-					return { itemIndexes: [itemIndex], orderId: '', error: errorFromException(error) };
-				}
-			});
-			return await deliver(this, items.length, units, eventOperation(baseUrl, 'esputnik.sendSiteEvent'), settings);
-		}
-
-		const orders = readOrders(this, items);
-		if (isBulk) {
-			const source = this.getNodeParameter('source', 0, 'offline') as 'online' | 'offline';
-			const units = unitsFromOrders(orders, (order) => toEsputnikOrder(order, { source }));
-			return await deliver(this, items.length, units, ordersOperation(baseUrl), settings);
-		}
-
-		const eventTypeKey = this.getNodeParameter('eventTypeKey', 0) as OrderEventKey;
-		const contactIdentifier = this.getNodeParameter('contactIdentifier', 0) as ContactIdentifier;
-		const includeProducts = this.getNodeParameter('includeProducts', 0, false) as boolean;
-		const units = unitsFromOrders(orders, (order, itemIndex) => {
-			const contactId =
-				contactIdentifier === 'contactId' ? String(this.getNodeParameter('contactId', itemIndex, '')).trim() : undefined;
-			return toEsputnikOrderEvent(order, { eventTypeKey, contactIdentifier, contactId, includeProducts });
-		});
-		return await deliver(this, items.length, units, eventOperation(baseUrl, 'esputnik.sendOrderEvent'), settings);
+		return await executeOrFailEachItem(this, async () => await sendOrders(this));
 	}
+}
+
+async function sendOrders(context: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = context.getInputData();
+	const operation = context.getNodeParameter('operation', 0) as string;
+	const isBulk = operation === 'addOrders';
+	const settings = readDeliverySettings(
+		context,
+		isBulk ? MAX_ORDERS_PER_REQUEST : 1,
+		isBulk ? DEFAULT_ORDERS_PER_REQUEST : 1,
+	);
+	const baseUrl = await vendorBaseUrl(context, CREDENTIAL, esputnikBaseUrl, settings.dryRun);
+
+	if (operation === 'sendSiteEvent') {
+		const units: Array<DeliveryUnit<EsputnikEventPayload>> = items.map((_item, itemIndex) => {
+			const eventTypeKey = context.getNodeParameter('siteEventType', itemIndex) as SiteEventKey;
+			const read = (name: string, fallback: unknown = '') => context.getNodeParameter(name, itemIndex, fallback);
+			const input: IDataObject = { eventTypeKey, email: read('email'), phone: read('phone') };
+			if (eventTypeKey === 'pageViewed') input.location = read('location');
+			if (eventTypeKey === 'productViewed') {
+				Object.assign(input, { productId: read('productId'), price: read('price', 0), isInStock: read('isInStock', true), currencyCode: read('currencyCode') });
+			}
+			if (eventTypeKey === 'productCategoryViewed') input.productCategoryId = read('productCategoryId');
+			if (eventTypeKey === 'cartUpdated') {
+				Object.assign(input, { products: read('products', []), recycleStateId: read('recycleStateId'), currencyCode: read('currencyCode') });
+			}
+			try {
+				const payload = toEsputnikSiteEvent(input as unknown as Parameters<typeof toEsputnikSiteEvent>[0]);
+				return { itemIndexes: [itemIndex], orderId: '', payload };
+			} catch (error) {
+				return { itemIndexes: [itemIndex], orderId: '', error: errorFromException(error) };
+			}
+		});
+		return await deliver(context, items.length, units, eventOperation(baseUrl, 'esputnik.sendSiteEvent'), settings);
+	}
+
+	const orders = readOrders(context, items);
+	if (isBulk) {
+		const source = context.getNodeParameter('source', 0, 'offline') as 'online' | 'offline';
+		const units = unitsFromOrders(orders, (order) => toEsputnikOrder(order, { source }));
+		return await deliver(context, items.length, units, ordersOperation(baseUrl), settings);
+	}
+
+	const eventTypeKey = context.getNodeParameter('eventTypeKey', 0) as OrderEventKey;
+	const contactIdentifier = context.getNodeParameter('contactIdentifier', 0) as ContactIdentifier;
+	const includeProducts = context.getNodeParameter('includeProducts', 0, false) as boolean;
+	const units = unitsFromOrders(orders, (order, itemIndex) => {
+		const contactId =
+			contactIdentifier === 'contactId' ? String(context.getNodeParameter('contactId', itemIndex, '')).trim() : undefined;
+		return toEsputnikOrderEvent(order, { eventTypeKey, contactIdentifier, contactId, includeProducts });
+	});
+	return await deliver(context, items.length, units, eventOperation(baseUrl, 'esputnik.sendOrderEvent'), settings);
 }

@@ -3,7 +3,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { toOdpOrderEvent, toOdpOrderObject } from '../../mapping';
 import type { OdpOrderEvent, OdpOrderObject } from '../../mapping';
-import { deliver, deliveryOptionsProperty, readDeliverySettings, vendorBaseUrl } from '../shared/delivery';
+import { deliver, deliveryOptionsProperty, executeOrFailEachItem, readDeliverySettings, vendorBaseUrl } from '../shared/delivery';
 import type { BatchVerdict, DeliveryOperation, DeliveryUnit } from '../shared/delivery';
 import { odpBaseUrl } from '../shared/endpoints';
 import { orderSourceProperties, readOrders, unitsFromOrders } from '../shared/orderSource';
@@ -170,26 +170,30 @@ export class OptimizelyDataPlatform implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const items = this.getInputData();
-		const operation = this.getNodeParameter('operation', 0) as string;
-		const settings = readDeliverySettings(this, MAX_BATCH, MAX_BATCH);
-		const baseUrl = await vendorBaseUrl(this, CREDENTIAL, odpBaseUrl, settings.dryRun);
-		const orders = readOrders(this, items);
-
-		if (operation === 'upsertOrderObject') {
-			const units = unitsFromOrders(orders, (order) => toOdpOrderObject(order));
-			return await deliver(this, items.length, units, objectsOperation(baseUrl), settings);
-		}
-
-		let action = this.getNodeParameter('eventAction', 0) as string;
-		if (action === 'custom') {
-			action = String(this.getNodeParameter('customAction', 0, '')).trim();
-			if (!/^[a-z][a-z0-9_]{0,63}$/.test(action)) {
-				throw new NodeOperationError(this.getNode(), `Custom Action "${action}" must be lower-case letters, digits and underscores`);
-			}
-		}
-		const units: Array<DeliveryUnit<OdpOrderEvent>> = unitsFromOrders(orders, (order) => toOdpOrderEvent(order, { action }));
-		markRepeatedSubtractions(units, action);
-		return await deliver(this, items.length, units, eventsOperation(baseUrl, action), settings);
+		return await executeOrFailEachItem(this, async () => await sendOrders(this));
 	}
+}
+
+async function sendOrders(context: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = context.getInputData();
+	const operation = context.getNodeParameter('operation', 0) as string;
+	const settings = readDeliverySettings(context, MAX_BATCH, MAX_BATCH);
+	const baseUrl = await vendorBaseUrl(context, CREDENTIAL, odpBaseUrl, settings.dryRun);
+	const orders = readOrders(context, items);
+
+	if (operation === 'upsertOrderObject') {
+		const units = unitsFromOrders(orders, (order) => toOdpOrderObject(order));
+		return await deliver(context, items.length, units, objectsOperation(baseUrl), settings);
+	}
+
+	let action = context.getNodeParameter('eventAction', 0) as string;
+	if (action === 'custom') {
+		action = String(context.getNodeParameter('customAction', 0, '')).trim();
+		if (!/^[a-z][a-z0-9_]{0,63}$/.test(action)) {
+			throw new NodeOperationError(context.getNode(), `Custom Action "${action}" must be lower-case letters, digits and underscores`);
+		}
+	}
+	const units: Array<DeliveryUnit<OdpOrderEvent>> = unitsFromOrders(orders, (order) => toOdpOrderEvent(order, { action }));
+	markRepeatedSubtractions(units, action);
+	return await deliver(context, items.length, units, eventsOperation(baseUrl, action), settings);
 }

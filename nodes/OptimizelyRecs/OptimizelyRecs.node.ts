@@ -3,7 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { toOptimizelyRecsOrder } from '../../mapping';
 import type { OptimizelyRecsOrderPayload } from '../../mapping';
-import { deliver, deliveryOptionsProperty, readDeliverySettings, vendorBaseUrl } from '../shared/delivery';
+import { deliver, deliveryOptionsProperty, executeOrFailEachItem, readDeliverySettings, vendorBaseUrl } from '../shared/delivery';
 import type { DeliveryOperation, DeliveryUnit } from '../shared/delivery';
 import { optimizelyRecsBaseUrl } from '../shared/endpoints';
 import { orderSourceProperties, readOrders, unitsFromOrders } from '../shared/orderSource';
@@ -125,27 +125,31 @@ export class OptimizelyRecs implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const items = this.getInputData();
-		const operation = this.getNodeParameter('operation', 0) as string;
-		const settings = readDeliverySettings(this, 1, 1);
-		const baseUrl = await vendorBaseUrl(this, CREDENTIAL, optimizelyRecsBaseUrl, settings.dryRun);
-
-		if (operation === 'cancelOfflineOrder') {
-			const units: Array<DeliveryUnit<{ refCode: string }>> = items.map((_item, itemIndex) => {
-				const refCode = String(this.getNodeParameter('refCode', itemIndex, '') ?? '').trim();
-				return refCode
-					? { itemIndexes: [itemIndex], orderId: refCode, payload: { refCode } }
-					: {
-							itemIndexes: [itemIndex],
-							orderId: '',
-							error: { message: 'refCode: the order reference is empty', issues: [{ path: 'refCode', message: 'the order reference is empty' }] },
-						};
-			});
-			return await deliver(this, items.length, units, cancelOperation(baseUrl), settings);
-		}
-
-		const lang = (this.getNodeParameter('lang', 0, 'en-gb') as string) || 'en-gb';
-		const units = unitsFromOrders(readOrders(this, items), (order) => toOptimizelyRecsOrder(order, { lang }));
-		return await deliver(this, items.length, units, trackOperation(baseUrl), settings);
+		return await executeOrFailEachItem(this, async () => await sendOrders(this));
 	}
+}
+
+async function sendOrders(context: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = context.getInputData();
+	const operation = context.getNodeParameter('operation', 0) as string;
+	const settings = readDeliverySettings(context, 1, 1);
+	const baseUrl = await vendorBaseUrl(context, CREDENTIAL, optimizelyRecsBaseUrl, settings.dryRun);
+
+	if (operation === 'cancelOfflineOrder') {
+		const units: Array<DeliveryUnit<{ refCode: string }>> = items.map((_item, itemIndex) => {
+			const refCode = String(context.getNodeParameter('refCode', itemIndex, '') ?? '').trim();
+			return refCode
+				? { itemIndexes: [itemIndex], orderId: refCode, payload: { refCode } }
+				: {
+						itemIndexes: [itemIndex],
+						orderId: '',
+						error: { message: 'refCode: the order reference is empty', issues: [{ path: 'refCode', message: 'the order reference is empty' }] },
+					};
+		});
+		return await deliver(context, items.length, units, cancelOperation(baseUrl), settings);
+	}
+
+	const lang = (context.getNodeParameter('lang', 0, 'en-gb') as string) || 'en-gb';
+	const units = unitsFromOrders(readOrders(context, items), (order) => toOptimizelyRecsOrder(order, { lang }));
+	return await deliver(context, items.length, units, trackOperation(baseUrl), settings);
 }

@@ -372,3 +372,26 @@ export async function vendorBaseUrl(
 		throw new NodeOperationError(context.getNode(), (error as Error).message);
 	}
 }
+
+/**
+ * Runs a node's work. A problem that stops the whole run (an unsafe URL, a bad setting) becomes one
+ * error item per input item when the node continues on fail: n8n would otherwise pass the input
+ * items through to the success output as if they had been sent.
+ */
+export async function executeOrFailEachItem(
+	context: IExecuteFunctions,
+	work: () => Promise<INodeExecutionData[][]>,
+): Promise<INodeExecutionData[][]> {
+	try {
+		return await work();
+	} catch (error) {
+		if (!context.continueOnFail()) throw error;
+		const message = error instanceof Error ? error.message : String(error);
+		return [
+			context.getInputData().map((_item, itemIndex) => ({
+				json: { error: message, details: { status: 'failed', itemIndex } },
+				pairedItem: { item: itemIndex },
+			})),
+		];
+	}
+}

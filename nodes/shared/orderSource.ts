@@ -75,7 +75,7 @@ const COLUMN_LABELS: Record<keyof FlatColumnMapping, string> = {
 
 function columnOptions(): INodeProperties[] {
 	const defaults = DEFAULT_FLAT_COLUMNS as unknown as Record<string, string>;
-	return (Object.keys(COLUMN_LABELS) as Array<keyof FlatColumnMapping>)
+	return (Object.keys(COLUMN_LABELS) as Array<keyof FlatColumnMapping & string>)
 		.map((key) => ({
 			displayName: `${COLUMN_LABELS[key]} Column`,
 			name: key,

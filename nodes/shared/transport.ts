@@ -116,7 +116,7 @@ export async function sendWithRetry(
 				returnFullResponse: true,
 				// Every status comes back as a response except 401, which must throw so that n8n
 				// refreshes an expirable token (preAuthentication) and repeats the request once.
-				ignoreHttpStatusErrors: { except: [401] },
+				ignoreHttpStatusErrors: { ignore: true, except: [401] },
 			})) as { statusCode: number; headers: Record<string, unknown>; body: unknown };
 
 			if (isRetryableStatus(response.statusCode) && !isLastAttempt) {
