@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'timers/promises';
 import { startSandbox, type Sandbox } from '../../sandbox';
-import { algonomyOrdersUrl, algonomyToken, call, credentials, fixture, manualClock } from './helpers';
+import { type Json, algonomyOrdersUrl, algonomyToken, call, credentials, fixture, manualClock } from './helpers';
 
 const TOKEN = '/omnichannel/v1/oauth2/token';
 const { clientId, clientSecret, apiKey } = credentials.algonomy;
@@ -181,7 +181,7 @@ describe('Algonomy orders import', () => {
 		expect(answer.json.message).toContain('malformed JSON');
 	});
 
-	type Order = ReturnType<typeof fixture>;
+	type Order = Json;
 	const broken: [string, (order: Order) => void, string][] = [
 		['no id', (o) => delete o.id, 'id'],
 		['a text id', (o) => (o.id = '123'), 'id'],

@@ -5,8 +5,11 @@ import { SANDBOX_DEFAULT_CREDENTIALS } from '../../sandbox';
 
 export const credentials = SANDBOX_DEFAULT_CREDENTIALS;
 
+/** Fixture bodies are edited freely by the tests, so they are loosely typed. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function fixture<T = any>(name: string): T {
+export type Json = any;
+
+export function fixture<T = Json>(name: string): T {
 	return JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'sandbox', name), 'utf8')) as T;
 }
 

@@ -1,5 +1,5 @@
 import { startSandbox, type Sandbox } from '../../sandbox';
-import { call, fixture, optimizelyHeaders } from './helpers';
+import { call, type Json, fixture, optimizelyHeaders } from './helpers';
 
 const TRACK = '/tracker/smart-api/orders/offline';
 const CANCEL = '/smart-api/orders/offline/';
@@ -14,7 +14,7 @@ afterAll(() => sandbox.close());
 
 beforeEach(() => sandbox.reset());
 
-function order(mutate: (body: ReturnType<typeof fixture>) => void = () => undefined) {
+function order(mutate: (body: Json) => void = () => undefined) {
 	const body = fixture('optimizely-offline-order.json');
 	mutate(body);
 	return body;
@@ -69,7 +69,7 @@ describe('Optimizely Recs offline order tracking', () => {
 		expect(sandbox.all('optimizely')[0]).toMatchObject({ status: 200, accepted: false });
 	});
 
-	const broken: [string, (b: ReturnType<typeof fixture>) => void, string, string][] = [
+	const broken: [string, (b: Json) => void, string, string][] = [
 		['no order', (b) => delete b.order, 'MissingField', 'order'],
 		['no refCode', (b) => delete b.order.refCode, 'MissingField', 'order.refCode'],
 		['no orderDate', (b) => delete b.order.orderDate, 'MissingField', 'order.orderDate'],
