@@ -1,0 +1,13 @@
+/**
+ * ISO 4217 currency codes in use (list one, 2025 edition: includes XCG and ZWG, leaves out withdrawn
+ * codes such as HRK, SLL, ZWL, CUC) plus the fund and precious-metal codes of that list. The test
+ * codes XTS and XXX ("no currency") are left out on purpose: an order always has a real currency.
+ */
+const CODES =
+	'AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BOV BRL BSD BTN BWP BYN BZD CAD CDF CHE CHF CHW CLF CLP CNY COP COU CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MXV MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD USN UYI UYU UYW UZS VED VES VND VUV WST XAF XAG XAU XBA XBB XBC XBD XCD XCG XDR XOF XPD XPF XPT XSU XUA YER ZAR ZMW ZWG';
+
+export const ISO_4217_CODES: ReadonlySet<string> = new Set(CODES.split(' '));
+
+export function isIsoCurrency(code: string): boolean {
+	return ISO_4217_CODES.has(code);
+}

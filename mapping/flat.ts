@@ -1,0 +1,416 @@
+import { describe, guard, IssueList, OrderValidationError } from './errors';
+import { translateIssue as translate } from './paths';
+import { readCanonical } from './canonical';
+import type { CanonicalOrder } from './model';
+import { resolveParseOptions, type ParseOptions, type ResolvedParseOptions } from './options';
+import { isBlank, isRecord, parseNumber } from './values';
+
+/** Column names of a flat export (one row per order line). */
+export interface FlatColumnMapping {
+	orderId: string;
+	orderDate: string;
+	status: string;
+	customerId: string;
+	email: string;
+	phone: string;
+	firstName: string;
+	lastName: string;
+	currency: string;
+	shipping: string;
+	tax: string;
+	discount: string;
+	subtotal: string;
+	total: string;
+	couponCode: string;
+	couponValue: string;
+	paymentMethod: string;
+	storeId: string;
+	regionId: string;
+	channel: string;
+	productId: string;
+	sku: string;
+	productName: string;
+	category: string;
+	quantity: string;
+	unitPrice: string;
+	lineDiscount: string;
+	lineSubtotal: string;
+	productUrl: string;
+	imageUrl: string;
+}
+
+/**
+ * Further columns: billing/shipping address, hashes, segments, language, description. Kept apart from
+ * FlatColumnMapping so code that lists every FlatColumnMapping key keeps compiling.
+ */
+export interface FlatExtraColumnMapping {
+	emailHash: string;
+	ccHash: string;
+	language: string;
+	segmentIds: string;
+	segmentNames: string;
+	billingStreet1: string;
+	billingStreet2: string;
+	billingCity: string;
+	billingRegion: string;
+	billingPostalCode: string;
+	billingCountry: string;
+	shippingStreet1: string;
+	shippingStreet2: string;
+	shippingCity: string;
+	shippingRegion: string;
+	shippingPostalCode: string;
+	shippingCountry: string;
+	productDescription: string;
+}
+
+export type FlatColumns = FlatColumnMapping & FlatExtraColumnMapping;
+
+export const DEFAULT_FLAT_COLUMNS: FlatColumns = Object.freeze({
+	orderId: 'order_id',
+	orderDate: 'order_date',
+	status: 'status',
+	customerId: 'customer_id',
+	email: 'email',
+	phone: 'phone',
+	firstName: 'first_name',
+	lastName: 'last_name',
+	currency: 'currency',
+	shipping: 'shipping',
+	tax: 'tax',
+	discount: 'discount',
+	subtotal: 'subtotal',
+	total: 'total',
+	couponCode: 'coupon_code',
+	couponValue: 'coupon_value',
+	paymentMethod: 'payment_method',
+	storeId: 'store_id',
+	regionId: 'region_id',
+	channel: 'channel',
+	productId: 'product_id',
+	sku: 'sku',
+	productName: 'product_name',
+	category: 'category',
+	quantity: 'quantity',
+	unitPrice: 'unit_price',
+	lineDiscount: 'line_discount',
+	lineSubtotal: 'line_subtotal',
+	productUrl: 'product_url',
+	imageUrl: 'image_url',
+	emailHash: 'email_hash',
+	ccHash: 'cc_hash',
+	language: 'language',
+	segmentIds: 'segment_ids',
+	segmentNames: 'segment_names',
+	billingStreet1: 'billing_street1',
+	billingStreet2: 'billing_street2',
+	billingCity: 'billing_city',
+	billingRegion: 'billing_region',
+	billingPostalCode: 'billing_postal_code',
+	billingCountry: 'billing_country',
+	shippingStreet1: 'shipping_street1',
+	shippingStreet2: 'shipping_street2',
+	shippingCity: 'shipping_city',
+	shippingRegion: 'shipping_region',
+	shippingPostalCode: 'shipping_postal_code',
+	shippingCountry: 'shipping_country',
+	productDescription: 'product_description',
+});
+
+export interface FlatRowOptions extends ParseOptions {
+	columns?: Partial<FlatColumns>;
+	/** further columns copied into order.attributes (the column name is the key) */
+	orderAttributeColumns?: string[];
+	/** further columns copied into each line's attributes */
+	lineAttributeColumns?: string[];
+}
+
+export interface FlatRowGroup {
+	orderId: string;
+	/** indexes into the given rows array */
+	rowIndexes: number[];
+	order?: CanonicalOrder;
+	error?: OrderValidationError;
+}
+
+type ColumnKey = keyof FlatColumns;
+
+/** Order-level columns and where they go in the canonical input; `numeric` ones compare by value. */
+const ORDER_FIELDS: { key: ColumnKey; path: string[]; numeric?: boolean }[] = [
+	{ key: 'orderDate', path: ['dateTime'] },
+	{ key: 'status', path: ['status'] },
+	{ key: 'customerId', path: ['customer', 'id'] },
+	{ key: 'email', path: ['customer', 'email'] },
+	{ key: 'emailHash', path: ['customer', 'emailHash'] },
+	{ key: 'phone', path: ['customer', 'phone'] },
+	{ key: 'firstName', path: ['customer', 'firstName'] },
+	{ key: 'lastName', path: ['customer', 'lastName'] },
+	{ key: 'billingStreet1', path: ['customer', 'billingAddress', 'street1'] },
+	{ key: 'billingStreet2', path: ['customer', 'billingAddress', 'street2'] },
+	{ key: 'billingCity', path: ['customer', 'billingAddress', 'city'] },
+	{ key: 'billingRegion', path: ['customer', 'billingAddress', 'region'] },
+	{ key: 'billingPostalCode', path: ['customer', 'billingAddress', 'postalCode'] },
+	{ key: 'billingCountry', path: ['customer', 'billingAddress', 'country'] },
+	{ key: 'shippingStreet1', path: ['customer', 'shippingAddress', 'street1'] },
+	{ key: 'shippingStreet2', path: ['customer', 'shippingAddress', 'street2'] },
+	{ key: 'shippingCity', path: ['customer', 'shippingAddress', 'city'] },
+	{ key: 'shippingRegion', path: ['customer', 'shippingAddress', 'region'] },
+	{ key: 'shippingPostalCode', path: ['customer', 'shippingAddress', 'postalCode'] },
+	{ key: 'shippingCountry', path: ['customer', 'shippingAddress', 'country'] },
+	{ key: 'channel', path: ['channel'] },
+	{ key: 'storeId', path: ['storeId'] },
+	{ key: 'regionId', path: ['regionId'], numeric: true },
+	{ key: 'currency', path: ['currency'] },
+	{ key: 'shipping', path: ['shipping'], numeric: true },
+	{ key: 'tax', path: ['tax'], numeric: true },
+	{ key: 'discount', path: ['discount'], numeric: true },
+	{ key: 'subtotal', path: ['subtotal'], numeric: true },
+	{ key: 'total', path: ['total'], numeric: true },
+	{ key: 'couponCode', path: ['couponCode'] },
+	{ key: 'couponValue', path: ['couponValue'], numeric: true },
+	{ key: 'paymentMethod', path: ['paymentMethod'] },
+	{ key: 'ccHash', path: ['ccHash'] },
+	{ key: 'segmentIds', path: ['segmentIds'] },
+	{ key: 'segmentNames', path: ['segmentNames'] },
+	{ key: 'language', path: ['language'] },
+];
+
+const LINE_FIELDS: { key: ColumnKey; field: string }[] = [
+	{ key: 'productId', field: 'productId' },
+	{ key: 'sku', field: 'sku' },
+	{ key: 'productName', field: 'name' },
+	{ key: 'category', field: 'category' },
+	{ key: 'quantity', field: 'quantity' },
+	{ key: 'unitPrice', field: 'unitPrice' },
+	{ key: 'lineDiscount', field: 'discount' },
+	{ key: 'lineSubtotal', field: 'subtotal' },
+	{ key: 'productUrl', field: 'url' },
+	{ key: 'imageUrl', field: 'imageUrl' },
+	{ key: 'productDescription', field: 'description' },
+];
+
+const own = Object.prototype.hasOwnProperty;
+
+function cell(row: Record<string, unknown>, column: string): unknown {
+	return own.call(row, column) ? row[column] : undefined;
+}
+
+function rowPath(index: number, column?: string): string {
+	if (column === undefined) return `rows[${index}]`;
+	return /^[A-Za-z_$][\w$]*$/.test(column) ? `rows[${index}].${column}` : `rows[${index}][${JSON.stringify(column)}]`;
+}
+
+function sameCell(a: unknown, b: unknown, numeric: boolean, options: ResolvedParseOptions): boolean {
+	const left = typeof a === 'string' ? a.trim() : a;
+	const right = typeof b === 'string' ? b.trim() : b;
+	if (left === right) return true;
+	if (typeof left === 'number' || typeof right === 'number') {
+		if (String(left) === String(right)) return true;
+	}
+	if (!numeric) return false;
+	const x = parseNumber(left, options.decimalComma);
+	const y = parseNumber(right, options.decimalComma);
+	return x.ok && y.ok && x.value === y.value;
+}
+
+function shortCell(value: unknown): string {
+	return describe(typeof value === 'string' ? value.trim() : value);
+}
+
+interface ResolvedColumns {
+	columns: FlatColumns;
+	orderAttributeColumns: string[];
+	lineAttributeColumns: string[];
+}
+
+function resolveColumns(options: FlatRowOptions | undefined): ResolvedColumns {
+	const issues = new IssueList();
+	const columns: FlatColumns = { ...DEFAULT_FLAT_COLUMNS };
+	const given = options?.columns;
+	if (given !== undefined && given !== null) {
+		if (!isRecord(given)) issues.add('options.columns', `expected an object of column names, got ${describe(given)}`);
+		else {
+			for (const key of Object.keys(given)) {
+				if (!own.call(DEFAULT_FLAT_COLUMNS, key)) {
+					issues.add(`options.columns.${key.slice(0, 60)}`, 'is not a known column setting');
+					continue;
+				}
+				const value = (given as Record<string, unknown>)[key];
+				if (value === undefined || value === null || value === '') continue;
+				if (typeof value !== 'string' || value.length > 200) issues.add(`options.columns.${key}`, `expected a column name, got ${describe(value)}`);
+				else (columns as unknown as Record<string, string>)[key] = value;
+			}
+		}
+	}
+	const list = (value: unknown, name: string): string[] => {
+		if (value === undefined || value === null) return [];
+		if (!Array.isArray(value) || value.length > 200 || !value.every((entry) => typeof entry === 'string' && entry.length > 0 && entry.length <= 200)) {
+			issues.add(`options.${name}`, `expected a list of column names, got ${describe(value)}`);
+			return [];
+		}
+		return value.slice();
+	};
+	const orderAttributeColumns = list(options?.orderAttributeColumns, 'orderAttributeColumns');
+	const lineAttributeColumns = list(options?.lineAttributeColumns, 'lineAttributeColumns');
+	issues.throwIfAny();
+	return { columns, orderAttributeColumns, lineAttributeColumns };
+}
+
+function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
+	let node = target;
+	for (let i = 0; i < path.length - 1; i++) {
+		let child = node[path[i]] as Record<string, unknown> | undefined;
+		if (child === undefined) {
+			child = {};
+			node[path[i]] = child;
+		}
+		node = child;
+	}
+	node[path[path.length - 1]] = value;
+}
+
+/** Builds the canonical input of one group and a translator from canonical issue paths to row paths. */
+function buildGroup(
+	rows: unknown[],
+	indexes: number[],
+	orderId: string | undefined,
+	resolved: ResolvedColumns,
+	options: ResolvedParseOptions,
+	issues: IssueList,
+): { input: Record<string, unknown>; pathMap: Map<string, string> } {
+	const { columns } = resolved;
+	const first = indexes[0];
+	const input: Record<string, unknown> = { id: orderId };
+	const pathMap = new Map<string, string>();
+	pathMap.set('id', rowPath(first, columns.orderId));
+	for (const field of ORDER_FIELDS) {
+		const column = columns[field.key];
+		let sourceIndex = -1;
+		let value: unknown;
+		for (const index of indexes) {
+			const candidate = cell(rows[index] as Record<string, unknown>, column);
+			if (isBlank(candidate)) continue;
+			if (sourceIndex < 0) {
+				sourceIndex = index;
+				value = candidate;
+			} else if (!sameCell(value, candidate, field.numeric === true, options)) {
+				issues.add(rowPath(index, column), `conflicts with ${rowPath(sourceIndex)} of the same order (${shortCell(candidate)} vs ${shortCell(value)})`);
+			}
+		}
+		if (sourceIndex >= 0) {
+			setPath(input, field.path, value);
+			pathMap.set(field.path.join('.'), rowPath(sourceIndex, column));
+		}
+	}
+	if (resolved.orderAttributeColumns.length > 0) {
+		const attributes: Record<string, unknown> = Object.create(null);
+		for (const column of resolved.orderAttributeColumns) {
+			let sourceIndex = -1;
+			for (const index of indexes) {
+				const candidate = cell(rows[index] as Record<string, unknown>, column);
+				if (isBlank(candidate)) continue;
+				if (sourceIndex < 0) {
+					sourceIndex = index;
+					attributes[column] = typeof candidate === 'string' ? candidate.trim() : candidate;
+					pathMap.set(`attributes.${column}`, rowPath(index, column));
+					pathMap.set(`attributes[${JSON.stringify(column)}]`, rowPath(index, column));
+				} else if (!sameCell(attributes[column], candidate, false, options)) {
+					issues.add(rowPath(index, column), `conflicts with ${rowPath(sourceIndex)} of the same order (${shortCell(candidate)} vs ${shortCell(attributes[column])})`);
+				}
+			}
+		}
+		input.attributes = attributes;
+	}
+	input.lines = indexes.map((index, k) => {
+		const row = rows[index] as Record<string, unknown>;
+		const line: Record<string, unknown> = {};
+		for (const field of LINE_FIELDS) {
+			const column = columns[field.key];
+			line[field.field] = cell(row, column);
+			pathMap.set(`lines[${k}].${field.field}`, rowPath(index, column));
+		}
+		if (resolved.lineAttributeColumns.length > 0) {
+			const attributes: Record<string, unknown> = Object.create(null);
+			for (const column of resolved.lineAttributeColumns) {
+				const value = cell(row, column);
+				if (isBlank(value)) continue;
+				attributes[column] = typeof value === 'string' ? value.trim() : value;
+				pathMap.set(`lines[${k}].attributes.${column}`, rowPath(index, column));
+				pathMap.set(`lines[${k}].attributes[${JSON.stringify(column)}]`, rowPath(index, column));
+			}
+			line.attributes = attributes;
+		}
+		pathMap.set(`lines[${k}]`, rowPath(index));
+		return line;
+	});
+	return { input, pathMap };
+}
+
+function orderIdOf(value: unknown): string | undefined {
+	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+	if (typeof value === 'string') {
+		const text = value.trim();
+		return text === '' || text.length > 1000 ? undefined : text;
+	}
+	return undefined;
+}
+
+/**
+ * Reads a flat export (one row per order line; orders may be interleaved) into orders, grouped by the
+ * order-id column in order of first appearance. Order-level columns must agree across the rows of one
+ * order (blank cells are fine; a different value is an error naming the row). A row without an order id
+ * is its own error group (orderId ''). Issue paths point at rows: "rows[3].quantity". Bad rows never
+ * throw: their group carries the error. Throws OrderValidationError only for bad options or a non-list.
+ */
+export function readFlatRows(rows: unknown[], options?: FlatRowOptions): FlatRowGroup[] {
+	return guard(() => {
+		if (!Array.isArray(rows)) throw new OrderValidationError([{ path: 'rows', message: `expected a list of rows, got ${describe(rows)}` }]);
+		const resolved = resolveParseOptions(options);
+		const columns = resolveColumns(options);
+		const groups: FlatRowGroup[] = [];
+		const byId = new Map<string, FlatRowGroup>();
+		// Groups keep their place of first appearance; rows without an id are their own groups in between.
+		for (let index = 0; index < rows.length; index++) {
+			const row = rows[index];
+			if (!isRecord(row)) {
+				groups.push({
+					orderId: '',
+					rowIndexes: [index],
+					error: new OrderValidationError([{ path: rowPath(index), message: `expected a row object (column → value), got ${describe(row)}` }]),
+				});
+				continue;
+			}
+			const raw = cell(row, columns.columns.orderId);
+			const orderId = orderIdOf(raw);
+			if (orderId === undefined) {
+				groups.push({ orderId: '', rowIndexes: [index] });
+				continue;
+			}
+			const group = byId.get(orderId);
+			if (group === undefined) {
+				const created: FlatRowGroup = { orderId, rowIndexes: [index] };
+				byId.set(orderId, created);
+				groups.push(created);
+			} else group.rowIndexes.push(index);
+		}
+		for (const group of groups) {
+			if (group.error !== undefined) continue;
+			const issues = new IssueList();
+			const first = group.rowIndexes[0];
+			if (group.orderId === '') {
+				const raw = cell(rows[first] as Record<string, unknown>, columns.columns.orderId);
+				issues.add(rowPath(first, columns.columns.orderId), isBlank(raw) ? 'is required (every row needs the order id)' : `expected an order id, got ${describe(raw)}`);
+			}
+			const { input, pathMap } = buildGroup(rows, group.rowIndexes, group.orderId === '' ? undefined : group.orderId, columns, resolved, issues);
+			const parseIssues = new IssueList();
+			const result = readCanonical(input, resolved, parseIssues);
+			for (const issue of parseIssues.items) {
+				if (group.orderId === '' && issue.path === 'id') continue;
+				issues.items.push(translate(issue, pathMap, rowPath(first)));
+			}
+			if (issues.length > 0 || result === undefined) group.error = new OrderValidationError(issues.items);
+			else group.order = result.order;
+		}
+		return groups;
+	});
+}

@@ -1,0 +1,231 @@
+import { z } from 'zod';
+import { describe, guard, IssueList, OrderValidationError } from '../errors';
+import { lineAmount } from '../money';
+import { optionsResolver } from '../options';
+import type { Address, CanonicalOrder, OrderStatus } from '../model';
+import { orderForWriter, setIf } from './common';
+
+/** One event for POST https://api.zaius.com/v3/events (or the EU/AU hosts); batches are arrays of these. */
+export interface OdpOrderEvent {
+	type: 'order';
+	action: string;
+	identifiers: { email?: string; customer_id?: string; phone?: string };
+	data: {
+		/** epoch seconds */
+		ts: number;
+		order: {
+			order_id: string;
+			total?: number;
+			subtotal?: number;
+			tax?: number;
+			shipping?: number;
+			discount?: number;
+			coupon_code?: string;
+			items: OdpOrderItem[];
+		};
+	};
+}
+
+export interface OdpOrderItem {
+	product_id: string;
+	price: number;
+	quantity: number;
+	discount?: number;
+	/** line subtotal after discount; computed as quantity × price − discount when the line has none */
+	subtotal: number;
+}
+
+/** One record for POST /v3/objects/orders. */
+export interface OdpOrderObject {
+	order_id: string;
+	status: string;
+	tax?: number;
+	discount?: number;
+	shipping?: number;
+	subtotal?: number;
+	total?: number;
+	/** "Street 1,Street 2,City,Region,Postal code,Country", empty fields kept */
+	bill_address?: string;
+	ship_address?: string;
+	/** E.164 */
+	phone?: string;
+	coupon_code?: string;
+	first_name?: string;
+	last_name?: string;
+	name?: string;
+	email?: string;
+	/** customer.id under the field named by options.customerIdField */
+	[identifierField: string]: string | number | undefined;
+}
+
+export type OdpOrderAction = 'purchase' | 'return' | 'refund' | 'cancel';
+
+const ACTION_FOR_STATUS: Record<OrderStatus, OdpOrderAction> = {
+	created: 'purchase',
+	in_progress: 'purchase',
+	delivered: 'purchase',
+	cancelled: 'cancel',
+	returned: 'return',
+	refunded: 'refund',
+};
+
+/** The ODP order action that matches a canonical status (purchase, cancel, return, refund). */
+export function odpActionForStatus(status: OrderStatus): OdpOrderAction {
+	return ACTION_FOR_STATUS[status];
+}
+
+/**
+ * Phone in E.164 ("+4915112345678"): separators are dropped; "+" or "00" starts the country code; a
+ * national number ("0151 …") needs `defaultCallingCode` (e.g. "49"). Undefined when it cannot be E.164.
+ */
+export function toE164(phone: string, defaultCallingCode?: string): string | undefined {
+	let digits = phone.trim().replace(/[\s\-().\/]/g, '');
+	if (digits.startsWith('+')) digits = digits.slice(1);
+	else if (digits.startsWith('00')) digits = digits.slice(2);
+	else if (defaultCallingCode !== undefined && digits.startsWith('0')) digits = defaultCallingCode + digits.replace(/^0+/, '');
+	else return undefined;
+	return /^[1-9]\d{6,14}$/.test(digits) ? `+${digits}` : undefined;
+}
+
+const ACTION = /^[A-Za-z0-9_-]{1,64}$/;
+const CALLING_CODE = /^\+?[1-9]\d{0,3}$/;
+
+function callingCode(value: string | null | undefined, issues: IssueList): string | undefined {
+	if (!value) return undefined;
+	if (!CALLING_CODE.test(value.trim())) {
+		issues.add('options.defaultCallingCode', `expected a country calling code such as "49", got ${describe(value)}`);
+		return undefined;
+	}
+	return value.trim().replace('+', '');
+}
+
+const resolveEventOptions = optionsResolver(
+	z.object({ action: z.string().min(1).max(64), defaultCallingCode: z.string().max(8).nullish() }),
+	['action', 'defaultCallingCode'],
+	(checked, issues) => {
+		if (!ACTION.test(checked.action)) {
+			issues.add('options.action', `expected purchase, return, refund, cancel or a custom action (letters, digits, _ or -), got ${describe(checked.action)}`);
+		}
+		return { action: checked.action, defaultCallingCode: callingCode(checked.defaultCallingCode, issues) };
+	},
+);
+
+function e164OrIssue(phone: string | undefined, code: string | undefined, issues: IssueList): string | undefined {
+	if (phone === undefined) return undefined;
+	const e164 = toE164(phone, code);
+	if (e164 === undefined) {
+		issues.add('customer.phone', `cannot be written in E.164 (a "+", the country code and the number), got ${describe(phone)}${code === undefined ? '; set defaultCallingCode for national numbers' : ''}`);
+	}
+	return e164;
+}
+
+/**
+ * ODP order event. Identifiers: customer e-mail, id (customer_id) and phone (E.164); at least one is needed.
+ * Send a refund/return/cancel only once: ODP subtracts every one it receives.
+ */
+export function toOdpOrderEvent(order: CanonicalOrder, options: { action: string; defaultCallingCode?: string }): OdpOrderEvent {
+	return guard(() => {
+		const settings = resolveEventOptions(options);
+		const { order: source, moment } = orderForWriter(order);
+		const issues = new IssueList();
+		const customer = source.customer;
+		const phone = e164OrIssue(customer.phone, settings.defaultCallingCode, issues);
+		if (customer.email === undefined && customer.id === undefined && customer.phone === undefined) {
+			issues.add('customer', 'needs an e-mail, id or phone: ODP requires at least one identifier');
+		}
+		if (issues.length > 0) throw new OrderValidationError(issues.items);
+		const identifiers: OdpOrderEvent['identifiers'] = {};
+		setIf(identifiers, 'email', customer.email);
+		setIf(identifiers, 'customer_id', customer.id);
+		setIf(identifiers, 'phone', phone);
+		const items: OdpOrderItem[] = source.lines.map((line) => {
+			const item = { product_id: line.productId, price: line.unitPrice, quantity: line.quantity } as OdpOrderItem;
+			setIf(item, 'discount', line.discount);
+			item.subtotal = line.subtotal ?? lineAmount(line.quantity, line.unitPrice, line.discount);
+			return item;
+		});
+		const body = { order_id: source.id } as OdpOrderEvent['data']['order'];
+		setIf(body, 'total', source.total);
+		setIf(body, 'subtotal', source.subtotal);
+		setIf(body, 'tax', source.tax);
+		setIf(body, 'shipping', source.shipping);
+		setIf(body, 'discount', source.discount);
+		setIf(body, 'coupon_code', source.couponCode);
+		body.items = items;
+		return { type: 'order', action: settings.action, identifiers, data: { ts: Math.floor(moment.epochMs / 1000), order: body } };
+	});
+}
+
+/** ODP's address text: six comma-separated parts, empty ones kept; commas inside a part become spaces. */
+export function formatOdpAddress(address: Address | undefined): string | undefined {
+	if (address === undefined) return undefined;
+	const part = (value: string | undefined) => (value === undefined ? '' : value.replace(/\s*,\s*/g, ' ').trim());
+	return [part(address.street1), part(address.street2), part(address.city), part(address.region), part(address.postalCode), part(address.country)].join(',');
+}
+
+export interface OdpOrderObjectOptions {
+	/** country calling code for national phone numbers, e.g. "49" */
+	defaultCallingCode?: string;
+	/** also write customer.id under this field (an identifier field set up in ODP, e.g. "customer_id") */
+	customerIdField?: string;
+	/** status text (default: the action matching the order status: purchase, cancel, return, refund) */
+	status?: string;
+}
+
+const FIELD = /^[a-z][a-z0-9_]{0,63}$/;
+const OBJECT_FIELDS = new Set(['order_id', 'status', 'tax', 'discount', 'shipping', 'subtotal', 'total', 'bill_address', 'ship_address', 'phone', 'coupon_code', 'first_name', 'last_name', 'name', 'email']);
+
+const resolveObjectOptions = optionsResolver(
+	z.object({
+		defaultCallingCode: z.string().max(8).nullish(),
+		customerIdField: z.string().min(1).max(64).nullish(),
+		status: z.string().min(1).max(64).nullish(),
+	}),
+	['defaultCallingCode', 'customerIdField', 'status'],
+	(checked, issues) => {
+		if (checked.customerIdField && (!FIELD.test(checked.customerIdField) || OBJECT_FIELDS.has(checked.customerIdField))) {
+			issues.add('options.customerIdField', `expected an ODP field name (lower case, digits, _) that is not an order field, got ${describe(checked.customerIdField)}`);
+		}
+		return {
+			defaultCallingCode: callingCode(checked.defaultCallingCode, issues),
+			customerIdField: checked.customerIdField ?? undefined,
+			status: checked.status ?? undefined,
+		};
+	},
+);
+
+/**
+ * ODP orders object record. Needs at least one identifier (e-mail, phone, or customer.id when
+ * customerIdField is set); a phone that cannot be made E.164 is an error.
+ */
+export function toOdpOrderObject(order: CanonicalOrder, options?: OdpOrderObjectOptions): OdpOrderObject {
+	return guard(() => {
+		const settings = resolveObjectOptions(options);
+		const { order: source } = orderForWriter(order);
+		const issues = new IssueList();
+		const customer = source.customer;
+		const phone = e164OrIssue(customer.phone, settings.defaultCallingCode, issues);
+		const hasId = settings.customerIdField !== undefined && customer.id !== undefined;
+		if (customer.email === undefined && customer.phone === undefined && !hasId) {
+			issues.add('customer', 'needs an e-mail or phone (or an id with customerIdField set): ODP requires at least one identifier');
+		}
+		if (issues.length > 0) throw new OrderValidationError(issues.items);
+		const record = { order_id: source.id, status: settings.status ?? odpActionForStatus(source.status) } as OdpOrderObject;
+		setIf(record, 'tax', source.tax);
+		setIf(record, 'discount', source.discount);
+		setIf(record, 'shipping', source.shipping);
+		setIf(record, 'subtotal', source.subtotal);
+		setIf(record, 'total', source.total);
+		setIf(record, 'bill_address', formatOdpAddress(customer.billingAddress));
+		setIf(record, 'ship_address', formatOdpAddress(customer.shippingAddress));
+		setIf(record, 'phone', phone);
+		setIf(record, 'coupon_code', source.couponCode);
+		setIf(record, 'first_name', customer.firstName);
+		setIf(record, 'last_name', customer.lastName);
+		const name = [customer.firstName, customer.lastName].filter((part) => part !== undefined).join(' ');
+		if (name !== '') record.name = name;
+		setIf(record, 'email', customer.email);
+		if (hasId) record[settings.customerIdField as string] = customer.id;
+		return record;
+	});
+}
