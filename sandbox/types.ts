@@ -76,7 +76,7 @@ export interface ReceivedRequest {
 	seq: number;
 	vendor: Vendor;
 	/** optimizely: offlineOrder, cancelOrder; algonomy: token, importOrder (PUT), importOrders (POST);
-	 * esputnik: event, orders; odp: events, ordersObject */
+	 * esputnik: event, orders, accountInfo; odp: events, ordersObject, schemaObjects */
 	operation: string;
 	method: string;
 	/** Path without query; the Algonomy apiKey segment is shown as [redacted]. */

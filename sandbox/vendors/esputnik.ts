@@ -155,6 +155,15 @@ export class EsputnikEmulator implements VendorEmulator {
 			dataRoute: true,
 			handle: (call: VendorCall) => this.bulkOrders(call),
 		},
+		{
+			// Read-only; credential checks use it. Not a data route: latency only, no other fault.
+			vendor: this.vendor,
+			operation: 'accountInfo',
+			method: 'GET',
+			pattern: /^\/api\/v1\/account\/info$/,
+			dataRoute: false,
+			handle: (call: VendorCall) => this.authenticate(call) ?? { status: 200, body: { userEmail: 'sandbox@example.com', organisationName: 'eSputnik sandbox' }, accepted: true },
+		},
 	];
 
 	errorBody(status: number, message: string): unknown {

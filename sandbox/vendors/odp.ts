@@ -8,6 +8,14 @@ export const ODP_BATCH_MAX = 500;
 /** Above this, data.ts is surely milliseconds (year 5138 in seconds), a classic mapping slip. */
 const TS_SECONDS_CEILING = 1e11;
 
+/** A short answer for GET /v3/schema/objects (the real one lists every field). */
+const SCHEMA_OBJECTS = [
+	{ name: 'customers', display_name: 'Customers' },
+	{ name: 'events', display_name: 'Events' },
+	{ name: 'orders', display_name: 'Orders' },
+	{ name: 'products', display_name: 'Products' },
+];
+
 export interface OdpInvalid {
 	event?: number;
 	record?: number;
@@ -105,6 +113,15 @@ export class OdpEmulator implements VendorEmulator {
 			dataRoute: true,
 			handle: (call: VendorCall) => this.ingest(call, 'record', odpOrderRecordProblem),
 		},
+		{
+			// Read-only; credential checks use it. Not a data route: latency only, but the rate limit counts it.
+			vendor: this.vendor,
+			operation: 'schemaObjects',
+			method: 'GET',
+			pattern: /^\/v3\/schema\/objects$/,
+			dataRoute: false,
+			handle: (call: VendorCall) => this.admit(call) ?? { status: 200, body: SCHEMA_OBJECTS, accepted: true },
+		},
 	];
 
 	errorBody(status: number, message: string, now: number): unknown {
@@ -128,7 +145,8 @@ export class OdpEmulator implements VendorEmulator {
 		return undefined;
 	}
 
-	private ingest(call: VendorCall, indexKey: 'event' | 'record', problemOf: (entry: unknown) => string | undefined): VendorReply {
+	/** Key check, then rate limit: a refusal, or undefined to go on. */
+	private admit(call: VendorCall): VendorReply | undefined {
 		const apiKey = headerValue(call.headers, 'x-api-key');
 		if (apiKey !== this.credentials.apiKey) {
 			return problem(403, call.now, { message: apiKey ? 'invalid API key' : 'missing x-api-key header' });
@@ -137,6 +155,12 @@ export class OdpEmulator implements VendorEmulator {
 		if (retryAfter !== undefined) {
 			return problem(429, call.now, { message: `rate limit of ${this.rateLimitPerSecond} requests per second exceeded` }, { 'Retry-After': String(retryAfter) });
 		}
+		return undefined;
+	}
+
+	private ingest(call: VendorCall, indexKey: 'event' | 'record', problemOf: (entry: unknown) => string | undefined): VendorReply {
+		const refused = this.admit(call);
+		if (refused) return refused;
 		const parsed = parseJson(call.rawBody);
 		if (!parsed.ok) return problem(400, call.now, { message: `malformed JSON: ${parsed.error}` });
 		const entries = Array.isArray(parsed.value) ? parsed.value : [parsed.value];

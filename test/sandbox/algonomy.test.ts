@@ -171,8 +171,14 @@ describe('Algonomy orders import', () => {
 		const post = await call(algonomyOrdersUrl(sandbox.url), { method: 'POST', headers: bearer(), body: fixture('algonomy-order-offline-put.json') });
 		expect(post.status).toBe(400);
 		expect(post.json.message).toContain('JSON array');
-		const empty = await call(algonomyOrdersUrl(sandbox.url), { method: 'POST', headers: bearer(), body: [] });
-		expect(empty.status).toBe(400);
+	});
+
+	test('takes an empty POST array as a no-op (what credential checks send)', async () => {
+		const empty = await call(algonomyOrdersUrl(sandbox.url, 'offline'), { method: 'POST', headers: bearer(), body: [] });
+		expect(empty.status).toBe(200);
+		expect(empty.json).toEqual({ status: 'success', mode: 'offline', imported: 0 });
+		const unauthorised = await call(algonomyOrdersUrl(sandbox.url, 'offline'), { method: 'POST', headers: bearer('stale'), body: [] });
+		expect(unauthorised.status).toBe(401);
 	});
 
 	test('answers malformed JSON with 400', async () => {

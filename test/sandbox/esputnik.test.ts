@@ -180,3 +180,22 @@ describe('eSputnik v1/orders', () => {
 		expect(answer.status).toBe(401);
 	});
 });
+
+describe('eSputnik v1/account/info', () => {
+	test('answers 200 with the key and 401 without', async () => {
+		const good = await call(`${sandbox.url}/api/v1/account/info`, { headers: esputnikAuth() });
+		expect(good.status).toBe(200);
+		expect(good.json).toEqual({ userEmail: expect.any(String), organisationName: expect.any(String) });
+		expect((await call(`${sandbox.url}/api/v1/account/info`, { headers: basicAuth('nope') })).status).toBe(401);
+		expect(sandbox.all('esputnik').map((record) => record.operation)).toEqual(['accountInfo', 'accountInfo']);
+	});
+
+	test('is not a data route: faults other than latency leave it alone', async () => {
+		const faulty = await startSandbox({ quiet: true, faults: { esputnik: { dropRate: 0.5, serverErrorRate: 0.5 } } });
+		try {
+			expect((await call(`${faulty.url}/api/v1/account/info`, { headers: esputnikAuth() })).status).toBe(200);
+		} finally {
+			await faulty.close();
+		}
+	});
+});

@@ -125,6 +125,15 @@ describe('ODP orders object', () => {
 	});
 });
 
+describe('ODP schema objects', () => {
+	test('GET /v3/schema/objects answers 200 with the key and 403 without', async () => {
+		const good = await call(`${sandbox.url}/v3/schema/objects`, { headers: odpHeaders() });
+		expect(good.status).toBe(200);
+		expect(good.json.map((object: { name: string }) => object.name)).toContain('orders');
+		expect((await call(`${sandbox.url}/v3/schema/objects`, { headers: odpHeaders('nope') })).status).toBe(403);
+	});
+});
+
 describe('ODP rate limit', () => {
 	test('lets 10 requests per second per key through, then 429 with Retry-After, then again after the window', async () => {
 		const clock = manualClock();
@@ -149,7 +158,7 @@ describe('ODP rate limit', () => {
 		}
 	});
 
-	test('counts both ODP routes against the same key, and a wrong key is refused before counting', async () => {
+	test('counts every ODP route against the same key, and a wrong key is refused before counting', async () => {
 		const clock = manualClock();
 		const limited = await startSandbox({ quiet: true, clock: clock.now, odpRateLimitPerSecond: 2 });
 		try {
@@ -157,6 +166,7 @@ describe('ODP rate limit', () => {
 			expect((await call(limited.url + EVENTS, { headers: odpHeaders(), body: purchase() })).status).toBe(202);
 			expect((await call(limited.url + ORDERS, { headers: odpHeaders(), body: fixture('odp-orders-object.json') })).status).toBe(202);
 			expect((await call(limited.url + ORDERS, { headers: odpHeaders(), body: fixture('odp-orders-object.json') })).status).toBe(429);
+			expect((await call(`${limited.url}/v3/schema/objects`, { headers: odpHeaders() })).status).toBe(429);
 		} finally {
 			await limited.close();
 		}
