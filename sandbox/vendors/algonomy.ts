@@ -198,6 +198,9 @@ export class AlgonomyEmulator implements VendorEmulator {
 		if (call.params.apiKey !== this.credentials.apiKey) return error(403, 'unknown apiKey');
 		const mode = call.query.mode ?? 'offline';
 		if (mode !== 'offline' && mode !== 'online') return error(400, 'mode must be offline or online', { field: 'mode' });
+		if (call.rawBody.toString('utf8').trim() === '') {
+			return error(400, `the body is empty: ${shape === 'single' ? 'PUT needs one order object' : 'POST needs a JSON array of orders'}`, { field: 'body' });
+		}
 		const parsed = parseJson(call.rawBody);
 		if (!parsed.ok) return error(400, `malformed JSON: ${parsed.error}`, { field: 'body' });
 		const body = parsed.value;

@@ -177,6 +177,9 @@ describe('Algonomy orders import', () => {
 		const empty = await call(algonomyOrdersUrl(sandbox.url, 'offline'), { method: 'POST', headers: bearer(), body: [] });
 		expect(empty.status).toBe(200);
 		expect(empty.json).toEqual({ status: 'success', mode: 'offline', imported: 0 });
+		const noBody = await call(algonomyOrdersUrl(sandbox.url, 'offline'), { method: 'POST', headers: bearer() });
+		expect(noBody.status).toBe(400);
+		expect(noBody.json.message).toBe('the body is empty: POST needs a JSON array of orders');
 		const unauthorised = await call(algonomyOrdersUrl(sandbox.url, 'offline'), { method: 'POST', headers: bearer('stale'), body: [] });
 		expect(unauthorised.status).toBe(401);
 	});
