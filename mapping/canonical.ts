@@ -166,6 +166,9 @@ function readCurrency(value: unknown, issues: IssueList, options: ResolvedParseO
 	return undefined;
 }
 
+/** Prebuilt path prefixes for the usual line counts (saves a string per line). */
+const LINE_PREFIXES = Array.from({ length: 64 }, (_, i) => `lines[${i}]`);
+
 const LIFECYCLE_NEEDS_LINES = new Set<OrderStatus>(['created', 'in_progress', 'delivered']);
 
 /**
@@ -221,7 +224,7 @@ export function readCanonical(input: unknown, options: ResolvedParseOptions, iss
 		issues.add('lines', `has too many lines (${rawLines.length}; at most ${LIMITS.lines})`);
 	} else {
 		for (let i = 0; i < rawLines.length; i++) {
-			const line = readLine(rawLines[i], issues, `lines[${i}]`, options);
+			const line = readLine(rawLines[i], issues, i < LINE_PREFIXES.length ? LINE_PREFIXES[i] : `lines[${i}]`, options);
 			if (line !== undefined) lines.push(line);
 		}
 		if (rawLines.length === 0 && status !== undefined && LIFECYCLE_NEEDS_LINES.has(status)) {
@@ -230,7 +233,7 @@ export function readCanonical(input: unknown, options: ResolvedParseOptions, iss
 	}
 	if (issues.length > before || id === undefined || moment === undefined || status === undefined) return undefined;
 
-	const order = { id, dateTime: formatCanonical(moment), status, customer } as CanonicalOrder;
+	const order = { id, dateTime: formatCanonical(moment, rawDate), status, customer } as CanonicalOrder;
 	if (channel !== undefined) order.channel = channel;
 	if (storeId !== undefined) order.storeId = storeId;
 	if (regionId !== undefined) order.regionId = regionId;

@@ -107,6 +107,36 @@ function parseOffset(text: string): number | undefined {
 	return sign * (hours * 60 + minutes);
 }
 
+/** Digit value at `index`, or -1. */
+function digitAt(text: string, index: number): number {
+	const code = text.charCodeAt(index) - 48;
+	return code >= 0 && code <= 9 ? code : -1;
+}
+
+const CANONICAL_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22, 24, 25, 27, 28];
+
+/**
+ * The canonical "yyyy-MM-ddTHH:mm:ss.SSS±HH:MM" read by character codes (no regex): every writer re-reads
+ * the dateTime of the order it is given, so this path is the hot one. Undefined when the shape differs.
+ */
+function readCanonicalText(text: string, zone: ZoneRef, original: unknown): DateResult | undefined {
+	if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84 || text.charCodeAt(13) !== 58) return undefined;
+	if (text.charCodeAt(16) !== 58 || text.charCodeAt(19) !== 46 || text.charCodeAt(26) !== 58) return undefined;
+	const sign = text.charCodeAt(23);
+	if (sign !== 43 && sign !== 45) return undefined;
+	for (const index of CANONICAL_DIGITS) if (digitAt(text, index) < 0) return undefined;
+	const number = (from: number, count: number) => {
+		let result = 0;
+		for (let i = from; i < from + count; i++) result = result * 10 + (text.charCodeAt(i) - 48);
+		return result;
+	};
+	const offsetHours = number(24, 2);
+	const offsetMinutes = number(27, 2);
+	if (offsetHours > 18 || offsetMinutes > 59) return { ok: false, reason: `has an impossible UTC offset, got ${describe(original)}` };
+	const offset = (sign === 45 ? -1 : 1) * (offsetHours * 60 + offsetMinutes);
+	return fromFields(number(0, 4), number(5, 2), number(8, 2), number(11, 2), number(14, 2), number(17, 2), number(20, 3), offset, zone, original);
+}
+
 function fromEpoch(value: number, zone: ZoneRef, original: unknown): DateResult {
 	const epochMs = Math.abs(value) < EPOCH_SECONDS_LIMIT ? Math.round(value * 1000) : Math.round(value);
 	if (!(epochMs >= MIN_EPOCH_MS && epochMs <= MAX_EPOCH_MS)) {
@@ -151,6 +181,10 @@ export function parseDate(value: unknown, options: DateReadOptions): DateResult 
 	if (options.dateFormat !== undefined) {
 		const formatted = DateTime.fromFormat(text, options.dateFormat, { zone: zone ?? 'utc', setZone: true });
 		if (formatted.isValid) return fromLuxon(formatted, value);
+	}
+	if (text.length === 29) {
+		const canonical = readCanonicalText(text, zone, value);
+		if (canonical !== undefined) return canonical;
 	}
 	const iso = ISO_FAST.exec(text);
 	if (iso !== null) {
@@ -222,52 +256,40 @@ function formatOffset(offsetMinutes: number): string {
 	return `${sign}${pad2(Math.floor(absolute / 60))}:${pad2(absolute % 60)}`;
 }
 
-interface WallClock {
-	year: number;
-	month: number;
-	day: number;
-	hour: number;
-	minute: number;
-	second: number;
-	millisecond: number;
+function dateAndTime(local: Date): string {
+	const year = local.getUTCFullYear();
+	return `${year < 1000 ? String(year).padStart(4, '0') : year}-${pad2(local.getUTCMonth() + 1)}-${pad2(local.getUTCDate())}T${pad2(local.getUTCHours())}:${pad2(local.getUTCMinutes())}:${pad2(local.getUTCSeconds())}`;
 }
 
-function wallClock(epochMs: number, offsetMinutes: number): WallClock {
-	const local = new Date(epochMs + offsetMinutes * 60_000);
-	return {
-		year: local.getUTCFullYear(),
-		month: local.getUTCMonth() + 1,
-		day: local.getUTCDate(),
-		hour: local.getUTCHours(),
-		minute: local.getUTCMinutes(),
-		second: local.getUTCSeconds(),
-		millisecond: local.getUTCMilliseconds(),
-	};
+function localDate(moment: Moment, offsetMinutes: number): Date {
+	return new Date(moment.epochMs + offsetMinutes * 60_000);
 }
 
-function dateAndTime(clock: WallClock): string {
-	return `${clock.year}-${pad2(clock.month)}-${pad2(clock.day)}T${pad2(clock.hour)}:${pad2(clock.minute)}:${pad2(clock.second)}`;
-}
+const CANONICAL_TEXT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{2}:\d{2}$/;
 
-/** The canonical form: "2022-04-25T14:30:00.000+09:00" (always a numeric offset, never "Z"). */
-export function formatCanonical(moment: Moment): string {
-	const clock = wallClock(moment.epochMs, moment.offsetMinutes);
-	return `${dateAndTime(clock)}.${pad3(clock.millisecond)}${formatOffset(moment.offsetMinutes)}`;
+/**
+ * The canonical form: "2022-04-25T14:30:00.000+09:00" (always a numeric offset, never "Z").
+ * When the text read is already in this form it is kept as is (a re-read order costs no formatting).
+ */
+export function formatCanonical(moment: Moment, original?: unknown): string {
+	if (typeof original === 'string' && original.length === 29 && CANONICAL_TEXT.test(original) && !original.endsWith('-00:00')) return original;
+	const local = localDate(moment, moment.offsetMinutes);
+	return `${dateAndTime(local)}.${pad3(local.getUTCMilliseconds())}${formatOffset(moment.offsetMinutes)}`;
 }
 
 /** ISO 8601 with offset, without milliseconds (Algonomy): "2022-04-25T14:30:00+09:00". */
 export function formatIsoSeconds(moment: Moment): string {
-	return dateAndTime(wallClock(moment.epochMs, moment.offsetMinutes)) + formatOffset(moment.offsetMinutes);
+	return dateAndTime(localDate(moment, moment.offsetMinutes)) + formatOffset(moment.offsetMinutes);
 }
 
 /** Optimizely's form, in UTC: "2016-05-16T14:25:00 GMT". */
 export function formatGmt(moment: Moment): string {
-	return `${dateAndTime(wallClock(moment.epochMs, 0))} GMT`;
+	return `${dateAndTime(localDate(moment, 0))} GMT`;
 }
 
 /** Local wall time without offset (eSputnik): "2020-05-14T10:11:00". */
 export function formatLocal(moment: Moment): string {
-	return dateAndTime(wallClock(moment.epochMs, moment.offsetMinutes));
+	return dateAndTime(localDate(moment, moment.offsetMinutes));
 }
 
 /** The same moment seen in another zone. */
