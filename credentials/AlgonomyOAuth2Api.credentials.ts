@@ -115,8 +115,10 @@ export class AlgonomyOAuth2Api implements ICredentialType {
 			url: '=/omnichannel/api/v1/{{encodeURIComponent($credentials.apiKey)}}/orders',
 			qs: { mode: 'offline' },
 			method: 'POST',
-			body: [] as unknown as object,
-			json: true,
+			// As text: n8n drops an empty JSON array body, and the API needs the array itself.
+			headers: { 'Content-Type': 'application/json' },
+			body: '[]' as unknown as object,
+			json: false,
 		},
 	};
 }

@@ -1,8 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { toEsputnikOrder, toEsputnikOrderEvent, toEsputnikSiteEvent } from '../../mapping';
-import type { EsputnikBulkOrder, EsputnikEventPayload } from '../../mapping';
+import type { EsputnikBulkOrder, EsputnikEventPayload, EsputnikSiteEventInput } from '../../mapping';
 import { deliver, deliveryOptionsProperty, executeOrFailEachItem, readDeliverySettings, vendorBaseUrl } from '../shared/delivery';
 import type { BatchVerdict, DeliveryOperation, DeliveryUnit } from '../shared/delivery';
 import { esputnikBaseUrl } from '../shared/endpoints';
@@ -293,17 +293,21 @@ async function sendOrders(context: IExecuteFunctions): Promise<INodeExecutionDat
 		const units: Array<DeliveryUnit<EsputnikEventPayload>> = items.map((_item, itemIndex) => {
 			const eventTypeKey = context.getNodeParameter('siteEventType', itemIndex) as SiteEventKey;
 			const read = (name: string, fallback: unknown = '') => context.getNodeParameter(name, itemIndex, fallback);
-			const input: IDataObject = { eventTypeKey, email: read('email'), phone: read('phone') };
-			if (eventTypeKey === 'pageViewed') input.location = read('location');
-			if (eventTypeKey === 'productViewed') {
-				Object.assign(input, { productId: read('productId'), price: read('price', 0), isInStock: read('isInStock', true), currencyCode: read('currencyCode') });
-			}
-			if (eventTypeKey === 'productCategoryViewed') input.productCategoryId = read('productCategoryId');
-			if (eventTypeKey === 'cartUpdated') {
-				Object.assign(input, { products: read('products', []), recycleStateId: read('recycleStateId'), currencyCode: read('currencyCode') });
-			}
 			try {
-				const payload = toEsputnikSiteEvent(input as unknown as Parameters<typeof toEsputnikSiteEvent>[0]);
+				const input: EsputnikSiteEventInput = { eventTypeKey, email: String(read('email') ?? ''), phone: String(read('phone') ?? '') };
+				if (eventTypeKey === 'pageViewed') input.pageLocation = String(read('location') ?? '');
+				if (eventTypeKey === 'productViewed') {
+					input.product = { productId: String(read('productId') ?? ''), price: read('price', 0) as number, isInStock: read('isInStock', true) as boolean };
+					input.currencyCode = String(read('currencyCode') ?? '');
+				}
+				if (eventTypeKey === 'productCategoryViewed') input.categoryId = String(read('productCategoryId') ?? '');
+				if (eventTypeKey === 'cartUpdated') {
+					const products = read('products', []);
+					input.products = (typeof products === 'string' && products.trim() ? JSON.parse(products) : products || []) as EsputnikSiteEventInput['products'];
+					input.recycleStateId = String(read('recycleStateId') ?? '');
+					input.currencyCode = String(read('currencyCode') ?? '');
+				}
+				const payload = toEsputnikSiteEvent(input);
 				return { itemIndexes: [itemIndex], orderId: '', payload };
 			} catch (error) {
 				return { itemIndexes: [itemIndex], orderId: '', error: errorFromException(error) };
