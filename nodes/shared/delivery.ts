@@ -385,7 +385,11 @@ export async function executeOrFailEachItem(
 	try {
 		return await work();
 	} catch (error) {
-		if (!context.continueOnFail()) throw error;
+		if (!context.continueOnFail()) {
+			throw error instanceof NodeApiError || error instanceof NodeOperationError
+				? error
+				: new NodeOperationError(context.getNode(), error as Error);
+		}
 		const message = error instanceof Error ? error.message : String(error);
 		return [
 			context.getInputData().map((_item, itemIndex) => ({
