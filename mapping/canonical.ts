@@ -126,10 +126,12 @@ function readLine(value: unknown, issues: IssueList, prefix: string, options: Re
 		issues.add(`${prefix}.discount`, `is larger than quantity × unitPrice (${discount} > ${quantity} × ${unitPrice})`);
 		return undefined;
 	}
-	const line: OrderLine = { productId, quantity, unitPrice };
+	const line = { productId } as OrderLine;
 	if (sku !== undefined) line.sku = sku;
 	if (name !== undefined) line.name = name;
 	if (category !== undefined) line.category = category;
+	line.quantity = quantity;
+	line.unitPrice = unitPrice;
 	if (discount !== undefined) line.discount = discount;
 	if (subtotal !== undefined) line.subtotal = subtotal;
 	if (url !== undefined) line.url = url;

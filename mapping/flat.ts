@@ -297,10 +297,9 @@ function buildGroup(
 				issues.add(rowPath(index, column), `conflicts with ${rowPath(sourceIndex)} of the same order (${shortCell(candidate)} vs ${shortCell(value)})`);
 			}
 		}
-		if (sourceIndex >= 0) {
-			setPath(input, field.path, value);
-			pathMap.set(field.path.join('.'), rowPath(sourceIndex, column));
-		}
+		if (sourceIndex >= 0) setPath(input, field.path, value);
+		// A missing value is reported at the group's first row.
+		pathMap.set(field.path.join('.'), rowPath(sourceIndex >= 0 ? sourceIndex : first, column));
 	}
 	if (resolved.orderAttributeColumns.length > 0) {
 		const attributes: Record<string, unknown> = Object.create(null);

@@ -64,7 +64,7 @@ export function readText(
 		return undefined;
 	}
 	if (text.length === 0) {
-		if (required) issues.at(prefix, key, 'is required (it is empty)');
+		if (required) issues.at(prefix, key, 'is required');
 		return undefined;
 	}
 	if (text.length > max) {

@@ -52,6 +52,20 @@ function status(value: unknown, issues: IssueList): OrderStatus | undefined {
 	return mapped;
 }
 
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0', ndash: '–', mdash: '—', hellip: '…', rsquo: '’', lsquo: '‘', rdquo: '”', ldquo: '“' };
+
+/** WooCommerce's REST output HTML-encodes product names ("Ship Your Idea &ndash; Black"). */
+function decodeEntities(value: unknown): unknown {
+	if (typeof value !== 'string' || value.indexOf('&') < 0) return value;
+	return value.replace(/&(#x[0-9a-fA-F]{1,6}|#\d{1,7}|[a-z]{2,6});/g, (whole, entity: string) => {
+		if (entity.startsWith('#')) {
+			const code = entity[1] === 'x' ? parseInt(entity.slice(2), 16) : parseInt(entity.slice(1), 10);
+			return code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff) ? String.fromCodePoint(code) : whole;
+		}
+		return ENTITIES[entity] ?? whole;
+	});
+}
+
 function amount(value: unknown): number | undefined {
 	const parsed = parseNumber(value, false);
 	return parsed.ok ? parsed.value : undefined;
@@ -98,7 +112,7 @@ export function readWooCommerceOrder(body: unknown, options?: ParseOptions): Can
 			return {
 				productId: productId === '0' ? (typeof item.sku === 'string' && item.sku !== '' ? item.sku : undefined) : productId,
 				sku: item.sku,
-				name: item.name,
+				name: decodeEntities(item.name),
 				quantity: item.quantity,
 				unitPrice,
 				discount,
