@@ -79,7 +79,7 @@ export function odpActionForStatus(status: OrderStatus): OdpOrderAction {
  * national number ("0151 …") needs `defaultCallingCode` (e.g. "49"). Undefined when it cannot be E.164.
  */
 export function toE164(phone: string, defaultCallingCode?: string): string | undefined {
-	let digits = phone.trim().replace(/[\s\-().\/]/g, '');
+	let digits = phone.trim().replace(/[\s\-()./]/g, '');
 	if (digits.startsWith('+')) digits = digits.slice(1);
 	else if (digits.startsWith('00')) digits = digits.slice(2);
 	else if (defaultCallingCode !== undefined && digits.startsWith('0')) digits = defaultCallingCode + digits.replace(/^0+/, '');
