@@ -189,6 +189,7 @@ async function createN8nHome({ loadStyle = 'community', tarball, baseDir = os.tm
 	if (!['community', 'custom', 'none'].includes(loadStyle)) throw new Error(`unknown loadStyle: ${loadStyle}`);
 	if (loadStyle !== 'none' && !tarball) throw new Error('createN8nHome: pass { tarball } (from packPackage())');
 	const dir = fs.mkdtempSync(path.join(baseDir, 'n8n-home-'));
+	assertNoNodeModulesAbove(dir);
 	fs.mkdirSync(path.join(dir, '.n8n'), { recursive: true });
 	let packageName;
 	let customExtensionsDir;
@@ -216,6 +217,20 @@ async function createN8nHome({ loadStyle = 'community', tarball, baseDir = os.tm
 	};
 	fs.writeFileSync(path.join(dir, HOME_RECORD), JSON.stringify(record, null, 2) + '\n', { mode: 0o600 });
 	return homeObject(dir);
+}
+
+/**
+ * Node resolves require() by walking up the folders; a node_modules above the home (say, the
+ * repository's) would let our package load its devDependencies there and hide a missing dependency.
+ */
+function assertNoNodeModulesAbove(dir) {
+	for (let folder = path.dirname(dir); ; folder = path.dirname(folder)) {
+		if (fs.existsSync(path.join(folder, 'node_modules'))) {
+			fs.rmSync(dir, { recursive: true, force: true });
+			throw new Error(`createN8nHome: ${folder}/node_modules is above the home; choose another baseDir`);
+		}
+		if (path.dirname(folder) === folder) return;
+	}
 }
 
 function homeObject(dir) {
@@ -373,20 +388,29 @@ function parseRawOutput(stdout) {
 /**
  * Executes an imported workflow headless (`n8n execute --id=<id> --rawOutput`).
  * Resolves with { exitCode, ok, run, error, stdout, stderr, durationMs } where `run` is the parsed
- * run data (for success: { data: { resultData: { runData, lastNodeExecuted } }, … }) and `error`
- * the workflow error if n8n reported one. Does not throw when the workflow fails (exit 1): tests
- * check failures too. Throws if n8n printed no JSON at all.
+ * run data ({ data: { resultData: { runData, lastNodeExecuted, error? } }, status, … }) and `error`
+ * the workflow error if there is one. A failing workflow exits 1 and still prints its run data.
+ * An error before the run starts (e.g. "Unrecognized node type") prints no JSON: then `run` is
+ * undefined and `error.message` is the message n8n logged. Does not throw on failures — tests
+ * check failures too; throws only if n8n exits 0 without printing JSON.
  */
 async function executeWorkflow(home, id, { timeoutMs = 5 * 60 * 1000 } = {}) {
 	const result = await runN8n(home, ['execute', `--id=${id}`, '--rawOutput'], { timeoutMs });
 	const run = parseRawOutput(result.stdout);
 	if (run === undefined) {
-		throw new Error(
-			`n8n execute --id=${id} printed no JSON (exit ${result.exitCode}).\nstdout: ${tail(result.stdout)}\nstderr: ${tail(result.stderr)}`,
-		);
+		if (result.exitCode === 0) {
+			throw new Error(`n8n execute --id=${id} exited 0 but printed no JSON.\nstdout: ${tail(result.stdout)}\nstderr: ${tail(result.stderr)}`);
+		}
+		return { ...result, ok: false, run: undefined, error: { message: loggedExecutionError(result.stdout + result.stderr) } };
 	}
 	const error = run?.data?.resultData?.error;
 	return { ...result, ok: result.exitCode === 0 && !error, run, error };
+}
+
+/** The message n8n's execute command logs after "Execution error:" and a line of "=". */
+function loggedExecutionError(output) {
+	const match = /Execution error:\s*\n=+\s*\n([^\n]*)/.exec(output);
+	return match ? match[1].trim() : tail(output.trim(), 2000);
 }
 
 /**
@@ -397,7 +421,8 @@ function nodeOutput(execution, nodeName, outputIndex = 0) {
 	const runData = execution.run?.data?.resultData?.runData ?? {};
 	const runs = runData[nodeName];
 	if (!runs || runs.length === 0) {
-		throw new Error(`node "${nodeName}" did not run; nodes that ran: ${Object.keys(runData).join(', ') || 'none'}`);
+		const why = execution.error?.message ? ` (workflow error: ${execution.error.message})` : '';
+		throw new Error(`node "${nodeName}" did not run${why}; nodes that ran: ${Object.keys(runData).join(', ') || 'none'}`);
 	}
 	const lastRun = runs[runs.length - 1];
 	if (lastRun.error) throw new Error(`node "${nodeName}" failed: ${lastRun.error.message}`);
@@ -419,11 +444,13 @@ async function startN8n(home, { port, readyTimeoutMs = 3 * 60 * 1000, env: extra
 	const listenPort = port ?? (await freePort());
 	const baseUrl = `http://127.0.0.1:${listenPort}`;
 	const env = n8nEnv(home, {
+		// Its own task-broker port, so CLI commands (which use the home's port) can still run.
+		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
 		N8N_PORT: String(listenPort),
 		N8N_HOST: '127.0.0.1',
 		N8N_PROTOCOL: 'http',
 		N8N_EDITOR_BASE_URL: baseUrl,
-		WEBHOOK_URL: `${baseUrl}/`,
+		N8N_WEBHOOK_URL: `${baseUrl}/`,
 		...extraEnv,
 	});
 	const started = Date.now();
@@ -435,13 +462,20 @@ async function startN8n(home, { port, readyTimeoutMs = 3 * 60 * 1000, env: extra
 	child.stdout.on('data', keep);
 	child.stderr.on('data', keep);
 	let exited;
+	// Never leave an n8n server behind when the caller exits without stop() (e.g. a crash).
+	const killOnExit = () => {
+		if (!exited) child.kill('SIGKILL');
+	};
+	process.once('exit', killOnExit);
 	const exitPromise = new Promise((resolve) => {
 		child.on('close', (code, signal) => {
 			exited = { code, signal };
+			process.removeListener('exit', killOnExit);
 			resolve(exited);
 		});
 		child.on('error', (error) => {
 			exited = { error };
+			process.removeListener('exit', killOnExit);
 			resolve(exited);
 		});
 	});

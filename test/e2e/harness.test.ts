@@ -3,6 +3,8 @@
  * nodes headless, and starts the editor server. If n8n cannot be installed these tests fail with
  * the reason — they never skip.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import harness = require('../../harness/n8n');
 import type { N8nHome } from '../../harness/n8n';
 
@@ -158,4 +160,43 @@ describe('real n8n harness', () => {
 		},
 		TEST_TIMEOUT_MS,
 	);
+
+	it(
+		'loads our packed package without its devDependencies, as a community package and as a custom extension',
+		async () => {
+			const tarball = await harness.packPackage();
+			const expectedNodeNames = builtNodeNames();
+			expect(expectedNodeNames.length).toBeGreaterThan(0);
+
+			for (const loadStyle of ['community', 'custom'] as const) {
+				const home = await harness.createN8nHome({ loadStyle, tarball });
+				homes.push(home);
+				const server = await harness.startN8n(home);
+				try {
+					const owner = await harness.setupOwner(server.baseUrl);
+					const response = await fetch(`${server.baseUrl}/types/nodes.json`, { headers: { cookie: owner.cookie ?? '' } });
+					expect(response.status).toBe(200);
+					const loadedTypes = ((await response.json()) as Array<{ name: string }>).map((type) => type.name);
+					for (const nodeName of expectedNodeNames) {
+						expect(loadedTypes).toContain(home.nodeType(nodeName));
+					}
+				} finally {
+					await server.stop();
+				}
+			}
+			fs.rmSync(path.dirname(tarball), { recursive: true, force: true });
+		},
+		TEST_TIMEOUT_MS,
+	);
 });
+
+/** The `description.name` of every node the package declares (package.json n8n.nodes), read from dist. */
+function builtNodeNames(): string[] {
+	const packageJson = JSON.parse(fs.readFileSync(path.join(harness.REPO_ROOT, 'package.json'), 'utf8'));
+	return (packageJson.n8n.nodes as string[]).map((file) => {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const exported = require(path.join(harness.REPO_ROOT, file)) as Record<string, new () => { description: { name: string } }>;
+		const className = path.basename(file, '.node.js');
+		return new exported[className]().description.name;
+	});
+}
