@@ -292,6 +292,13 @@ export function formatLocal(moment: Moment): string {
 	return dateAndTime(localDate(moment, moment.offsetMinutes));
 }
 
+/** The moment of a text already in canonical form (as formatCanonical writes it), else undefined. */
+export function canonicalMoment(value: unknown): Moment | undefined {
+	if (typeof value !== 'string' || value.length !== 29 || value.endsWith('-00:00')) return undefined;
+	const result = readCanonicalText(value, null, value);
+	return result !== undefined && result.ok ? result.moment : undefined;
+}
+
 /** The same moment seen in another zone. */
 export function inZone(moment: Moment, zone: ZoneRef): Moment {
 	return { epochMs: moment.epochMs, offsetMinutes: offsetMinutesAt(zone, moment.epochMs) };

@@ -12,7 +12,7 @@ const SAFE = Number.MAX_SAFE_INTEGER;
 
 /** Rounds to 6 decimals, half away from zero. */
 export function roundMoney(value: number): number {
-	if (Number.isInteger(value)) return value;
+	if (Number.isInteger(value)) return value + 0; // + 0 turns -0 into 0
 	const scaled = Math.round(Math.abs(value) * SCALE);
 	return (value < 0 ? -scaled : scaled) / SCALE;
 }

@@ -30,7 +30,12 @@ export function ownValue(record: Record<string, unknown>, key: string): unknown 
 
 /** True for undefined, null and text that is empty after trimming: all mean "not given". */
 export function isBlank(value: unknown): boolean {
-	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+	if (value === undefined || value === null) return true;
+	if (typeof value !== 'string') return false;
+	// Quick answers first: most text starts with a visible character; huge text is never blank here.
+	if (value.length === 0) return true;
+	if (value.charCodeAt(0) > 32 || value.length > 1000) return false;
+	return value.trim() === '';
 }
 
 /**
@@ -104,7 +109,7 @@ export function parseNumber(value: unknown, decimalComma: boolean): NumberResult
 		if (Number.isFinite(value)) return { ok: true, value };
 		return { ok: false, reason: `got ${describe(value)}` };
 	}
-	if (typeof value !== 'string') return { ok: false, reason: `got ${describe(value)}` };
+	if (typeof value !== 'string' || value.length > 100) return { ok: false, reason: `got ${describe(value)}` };
 	const text = value.trim();
 	if (text.length > 40) return { ok: false, reason: `got ${describe(value)}` };
 	if (!decimalComma) {
