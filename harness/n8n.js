@@ -241,7 +241,7 @@ function homeObject(dir) {
 		dir,
 		...record,
 		nodeTypePrefix,
-		/** The workflow `type` of one of our nodes in this home, e.g. nodeType('orderSync'). */
+		/** The workflow `type` of one of our nodes in this home, e.g. nodeType('esputnik'). */
 		nodeType: (nodeName) => {
 			if (!nodeTypePrefix) throw new Error('this home has no package loaded');
 			return `${nodeTypePrefix}.${nodeName}`;
@@ -287,6 +287,10 @@ function n8nEnv(home, extra = {}) {
 		N8N_LISTEN_ADDRESS: '127.0.0.1',
 	});
 	if (customExtensionsDir) env.N8N_CUSTOM_EXTENSIONS = customExtensionsDir;
+	// Loopback traffic (our nodes → local vendor sandbox) must never go through a proxy from the environment.
+	const noProxy = [env.NO_PROXY ?? env.no_proxy, '127.0.0.1', 'localhost'].filter(Boolean).join(',');
+	env.NO_PROXY = noProxy;
+	env.no_proxy = noProxy;
 	return { ...env, ...extra };
 }
 
