@@ -8,6 +8,11 @@ export interface OrderIssue {
 /** Longest `message` we build; every issue stays available in `.issues`. */
 const MAX_MESSAGE_LENGTH = 2000;
 
+function cleanIssue(issue: OrderIssue): OrderIssue {
+	if (typeof issue.path === 'string' && typeof issue.message === 'string') return issue;
+	return { path: typeof issue.path === 'string' ? issue.path : '', message: typeof issue.message === 'string' ? issue.message : 'is not valid' };
+}
+
 function formatIssue(issue: OrderIssue): string {
 	return issue.path === '' ? issue.message : `${issue.path}: ${issue.message}`;
 }
@@ -17,7 +22,8 @@ export class OrderValidationError extends Error {
 	readonly issues: OrderIssue[];
 
 	constructor(issues: OrderIssue[]) {
-		const list = issues.length > 0 ? issues : [{ path: '', message: 'the order is not valid' }];
+		const given = Array.isArray(issues) ? issues.filter((issue) => typeof issue === 'object' && issue !== null) : [];
+		const list = given.length > 0 ? given.map(cleanIssue) : [{ path: '', message: 'the order is not valid' }];
 		let message = '';
 		let shown = 0;
 		for (const issue of list) {

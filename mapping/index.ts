@@ -1,13 +1,25 @@
-/** The shared order-mapping library: readers → canonical order → vendor writers. Imports nothing from n8n. */
-export * from './errors';
-export * from './model';
-export * from './currencies';
-export * from './money';
-export { parseDate, formatCanonical, type Moment, type DateResult } from './dates';
-export { type ParseOptions } from './options';
+/**
+ * The shared order-mapping library: readers → canonical order → vendor writers. Imports nothing from n8n.
+ * Every exported function answers bad input with an OrderValidationError (or, for the small helpers,
+ * undefined/NaN), never with another exception.
+ */
+export { OrderValidationError, type OrderIssue } from './errors';
+export { ORDER_STATUSES, normalizeStatus, type Address, type CanonicalOrder, type Customer, type OrderLine, type OrderStatus } from './model';
+export { ISO_4217_CODES, isIsoCurrency } from './currencies';
+export { lineAmount, multiplyMoney, roundMoney, subtractMoney, sumMoney, MONEY_DECIMALS } from './money';
+export { LIMITS } from './values';
+export type { ParseOptions } from './options';
 export { parseCanonicalOrder } from './canonical';
 export { parseCsv, type CsvOptions } from './csv';
-export * from './flat';
+export {
+	DEFAULT_FLAT_COLUMNS,
+	readFlatRows,
+	type FlatColumnMapping,
+	type FlatColumns,
+	type FlatExtraColumnMapping,
+	type FlatRowGroup,
+	type FlatRowOptions,
+} from './flat';
 export { readShopifyOrder } from './shopify';
 export { readWooCommerceOrder } from './woocommerce';
 export * from './writers/optimizely';

@@ -120,6 +120,7 @@ const STATUS_LOOKUP = new Map<string, OrderStatus>(Object.entries(STATUS_ALIASES
 
 /** Canonical status for an input word, or undefined when the word is unknown. */
 export function normalizeStatus(text: string): OrderStatus | undefined {
+	if (typeof text !== 'string' || text.length > 100) return undefined;
 	const direct = STATUS_LOOKUP.get(text);
 	if (direct !== undefined) return direct;
 	return STATUS_LOOKUP.get(text.trim().toLowerCase().replace(/[\s-]+/g, '_'));

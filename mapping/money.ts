@@ -12,6 +12,7 @@ const SAFE = Number.MAX_SAFE_INTEGER;
 
 /** Rounds to 6 decimals, half away from zero. */
 export function roundMoney(value: number): number {
+	if (typeof value !== 'number') return Number.NaN;
 	if (Number.isInteger(value)) return value + 0; // + 0 turns -0 into 0
 	const scaled = Math.round(Math.abs(value) * SCALE);
 	return (value < 0 ? -scaled : scaled) / SCALE;
@@ -19,6 +20,7 @@ export function roundMoney(value: number): number {
 
 /** The amount in millionths as an integer-valued number. */
 export function toScaled(value: number): number {
+	if (typeof value !== 'number') return Number.NaN;
 	const scaled = Math.round(Math.abs(value) * SCALE);
 	return value < 0 ? -scaled : scaled;
 }
@@ -33,6 +35,7 @@ function scaledToNumber(scaled: number | bigint): number {
 
 /** Sum of amounts, exact to 6 decimals. */
 export function sumMoney(values: readonly number[]): number {
+	if (!Array.isArray(values)) return Number.NaN;
 	let total = 0;
 	for (let i = 0; i < values.length; i++) {
 		total += toScaled(values[i]);
@@ -42,6 +45,7 @@ export function sumMoney(values: readonly number[]): number {
 }
 
 function sumMoneyBig(values: readonly number[]): number {
+	if (!values.every((value) => Number.isFinite(value))) return Number.NaN;
 	let total = BigInt(0);
 	for (const value of values) total += BigInt(toScaled(value));
 	return scaledToNumber(total);
@@ -50,6 +54,7 @@ function sumMoneyBig(values: readonly number[]): number {
 /** a − b, exact to 6 decimals. */
 export function subtractMoney(a: number, b: number): number {
 	const difference = toScaled(a) - toScaled(b);
+	if (!Number.isFinite(difference)) return Number.NaN;
 	if (difference > SAFE || difference < -SAFE) return scaledToNumber(BigInt(toScaled(a)) - BigInt(toScaled(b)));
 	return scaledToNumber(difference);
 }
@@ -58,6 +63,7 @@ export function subtractMoney(a: number, b: number): number {
 function multiplyScaled(quantity: number, price: number): number | bigint {
 	const a = toScaled(quantity);
 	const b = toScaled(price);
+	if (!Number.isFinite(a) || !Number.isFinite(b)) return Number.NaN; // garbage in, NaN out (never a BigInt error)
 	const product = a * b;
 	if (product <= SAFE && product >= -SAFE) {
 		const remainder = product % SCALE;
@@ -83,6 +89,7 @@ export function multiplyMoney(quantity: number, price: number): number {
 export function lineAmount(quantity: number, unitPrice: number, discount = 0): number {
 	const gross = multiplyScaled(quantity, unitPrice);
 	const cut = toScaled(discount);
+	if (!Number.isFinite(cut) || (typeof gross === 'number' && !Number.isFinite(gross))) return Number.NaN;
 	if (typeof gross === 'number') {
 		const net = gross - cut;
 		if (net <= SAFE && net >= -SAFE) return scaledToNumber(net);
@@ -95,6 +102,7 @@ export function lineAmount(quantity: number, unitPrice: number, discount = 0): n
 export function compareLineGross(quantity: number, unitPrice: number, amount: number): number {
 	const gross = multiplyScaled(quantity, unitPrice);
 	const other = toScaled(amount);
+	if (!Number.isFinite(other) || (typeof gross === 'number' && !Number.isFinite(gross))) return Number.NaN;
 	if (typeof gross === 'number') return gross - other;
 	const difference = gross - BigInt(other);
 	return difference > BigInt(0) ? 1 : difference < BigInt(0) ? -1 : 0;
@@ -102,5 +110,5 @@ export function compareLineGross(quantity: number, unitPrice: number, amount: nu
 
 /** Formats like Java's Double.toString for the amounts we produce: "258.0", "258.5" (eSputnik examples). */
 export function formatDecimal(value: number): string {
-	return Number.isInteger(value) ? value.toFixed(1) : String(value);
+	return Number.isInteger(value) && Math.abs(value) < 1e21 ? value.toFixed(1) : String(value);
 }

@@ -52,6 +52,7 @@ const LOOKS_LIKE_EMAIL = /[^\s@]+@[^\s@]+\.[^\s@]+/;
 
 /** SHA-256 hex of the trimmed, lower-cased e-mail address (how Algonomy's emailHash is built here). */
 export function hashEmail(email: string): string {
+	if (typeof email !== 'string') throw new OrderValidationError([{ path: '', message: `expected an e-mail address, got ${describe(email)}` }]);
 	return createHash('sha256').update(email.trim().toLowerCase(), 'utf8').digest('hex');
 }
 

@@ -71,7 +71,7 @@ const ACTION_FOR_STATUS: Record<OrderStatus, OdpOrderAction> = {
 
 /** The ODP order action that matches a canonical status (purchase, cancel, return, refund). */
 export function odpActionForStatus(status: OrderStatus): OdpOrderAction {
-	return ACTION_FOR_STATUS[status];
+	return Object.prototype.hasOwnProperty.call(ACTION_FOR_STATUS, status) ? ACTION_FOR_STATUS[status] : (undefined as unknown as OdpOrderAction);
 }
 
 /**
@@ -79,6 +79,9 @@ export function odpActionForStatus(status: OrderStatus): OdpOrderAction {
  * national number ("0151 …") needs `defaultCallingCode` (e.g. "49"). Undefined when it cannot be E.164.
  */
 export function toE164(phone: string, defaultCallingCode?: string): string | undefined {
+	if (typeof phone !== 'string' || phone.length > 100) return undefined;
+	if (defaultCallingCode !== undefined && (typeof defaultCallingCode !== 'string' || !/^\+?[1-9]\d{0,3}$/.test(defaultCallingCode))) return undefined;
+	if (defaultCallingCode !== undefined) defaultCallingCode = defaultCallingCode.replace('+', '');
 	let digits = phone.trim().replace(/[\s\-()./]/g, '');
 	if (digits.startsWith('+')) digits = digits.slice(1);
 	else if (digits.startsWith('00')) digits = digits.slice(2);
@@ -158,8 +161,8 @@ export function toOdpOrderEvent(order: CanonicalOrder, options: { action: string
 
 /** ODP's address text: six comma-separated parts, empty ones kept; commas inside a part become spaces. */
 export function formatOdpAddress(address: Address | undefined): string | undefined {
-	if (address === undefined) return undefined;
-	const part = (value: string | undefined) => (value === undefined ? '' : value.replace(/\s*,\s*/g, ' ').trim());
+	if (typeof address !== 'object' || address === null) return undefined;
+	const part = (value: unknown) => (typeof value === 'string' ? value.replace(/\s*,\s*/g, ' ').trim() : typeof value === 'number' ? String(value) : '');
 	return [part(address.street1), part(address.street2), part(address.city), part(address.region), part(address.postalCode), part(address.country)].join(',');
 }
 

@@ -15,6 +15,7 @@ import {
 	type CanonicalOrder,
 	type OrderIssue,
 } from '../../mapping';
+import * as library from '../../mapping';
 import { canonicalFixedPoint } from '../../mapping/fastCheck';
 import { fixture, fixtureText } from './helpers';
 
@@ -485,5 +486,25 @@ describe('generated junk for the other readers', () => {
 			expectNoOtherException(() => parseCanonicalOrder(order, junk as never));
 			expectNoOtherException(() => readFlatRows([], junk as never));
 		}
+	});
+});
+
+describe('every exported function, called with junk arguments', () => {
+	it('answers with a value or an OrderValidationError, nothing else', () => {
+		const rng = random(1234);
+		const junk: unknown[] = [undefined, null, '', 'x', 5, -1, Number.NaN, {}, [], [null], true, Symbol('s'), () => 1, deep(3000), circular(), HUGE, JSON.parse('{"__proto__":{"polluted":1}}')];
+		const functions = Object.entries(library).filter(([name, value]) => typeof value === 'function' && name !== 'OrderValidationError');
+		expect(functions.length).toBeGreaterThan(15);
+		for (const [name, fn] of functions) {
+			for (let n = 0; n < 200; n++) {
+				const args = Array.from({ length: Math.floor(rng() * 4) }, () => pick(rng, junk));
+				try {
+					(fn as (...values: unknown[]) => unknown)(...args);
+				} catch (error) {
+					if (!(error instanceof OrderValidationError)) throw new Error(`${name}: ${String(error)}`);
+				}
+			}
+		}
+		for (const value of junk) expect(() => new OrderValidationError(value as never)).not.toThrow();
 	});
 });
