@@ -13,7 +13,7 @@ const LF = 10;
  * RFC 4180 CSV: quoted fields, doubled quotes, CRLF or LF, newlines inside quotes; the header row gives
  * the keys. A leading byte-order mark is dropped; blank lines are skipped. Rows whose field count differs
  * from the header, unclosed quotes, text after a closing quote and duplicate column names are errors
- * (nothing is dropped silently). Rows are null-prototype objects, so a "__proto__" column is plain data.
+ * (nothing is dropped silently). A "__proto__" column becomes an own property (plain data), never a prototype.
  */
 export function parseCsv(text: string, options?: CsvOptions): Record<string, string>[] {
 	return guard(() => {
@@ -115,8 +115,13 @@ export function parseCsv(text: string, options?: CsvOptions): Record<string, str
 				issues.add(`rows[${r - 1}]`, `has ${record.fields.length} fields but the header has ${header.length} (line ${record.line})`);
 				continue;
 			}
-			const row = Object.create(null) as Record<string, string>;
-			for (let c = 0; c < header.length; c++) if (keep[c]) row[header[c]] = record.fields[c];
+			const row: Record<string, string> = {};
+			for (let c = 0; c < header.length; c++) {
+				if (!keep[c]) continue;
+				// defineProperty for "__proto__": an own data property, never the prototype setter.
+				if (header[c] === '__proto__') Object.defineProperty(row, '__proto__', { value: record.fields[c], enumerable: true, writable: true, configurable: true });
+				else row[header[c]] = record.fields[c];
+			}
 			rows.push(row);
 		}
 		issues.throwIfAny();

@@ -248,7 +248,8 @@ export function readTextList(
 const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
- * Free key/value attributes copied into a null-prototype object (so no key can reach Object.prototype).
+ * Free key/value attributes: only own keys are read, and "__proto__", "constructor" and "prototype" are
+ * refused, so copying them into a plain object can never reach a prototype.
  * Values: text, finite number or boolean; null/undefined values mean "not given" and are left out.
  */
 export function readAttributes(
@@ -268,7 +269,7 @@ export function readAttributes(
 		issues.at(prefix, key, `has too many entries (${keys.length}; at most ${LIMITS.attributes})`);
 		return undefined;
 	}
-	const out = Object.create(null) as Record<string, string | number | boolean>;
+	const out: Record<string, string | number | boolean> = {};
 	let count = 0;
 	for (const name of keys) {
 		if (name.length === 0 || name.length > LIMITS.attributeKey || RESERVED_KEYS.has(name)) {
@@ -302,12 +303,12 @@ export function readAttributes(
 	return count > 0 ? out : undefined;
 }
 
-/** Copies attributes into a fresh null-prototype object, optionally turning every value into text. */
+/** Copies checked attributes (no reserved keys) into a fresh object, optionally turning every value into text. */
 export function copyAttributes(
 	source: Record<string, string | number | boolean>,
 	asText: boolean,
 ): Record<string, string | number | boolean> {
-	const out = Object.create(null) as Record<string, string | number | boolean>;
+	const out: Record<string, string | number | boolean> = {};
 	for (const name of Object.keys(source)) {
 		const item = source[name];
 		out[name] = asText && typeof item !== 'string' ? String(item) : item;

@@ -70,7 +70,7 @@ function readUserInfo(value: unknown, issues: IssueList): Record<string, string>
 		issues.add('options.userInfo', `expected an object of key/value texts, got ${describe(value)}`);
 		return undefined;
 	}
-	const info = Object.create(null) as Record<string, string>;
+	const info: Record<string, string> = {}; // reserved keys are refused below, so a plain object is safe
 	let count = 0;
 	for (const key of Object.keys(value)) {
 		const item = value[key];

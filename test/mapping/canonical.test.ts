@@ -188,11 +188,13 @@ describe('fields', () => {
 		expect(issue).toEqual({ path: 'id', message: 'is too long (1001 characters; at most 1000)' });
 	});
 
-	it('copies attributes into null-prototype objects and refuses reserved keys', () => {
+	it('copies only own attribute keys and refuses reserved ones', () => {
 		const attributes = JSON.parse('{"store":"Regent St","floor":2,"vip":true,"note":null}') as Record<string, unknown>;
 		const order = parseCanonicalOrder(withField({ attributes }));
 		expect(order.attributes).toEqual({ store: 'Regent St', floor: 2, vip: true });
-		expect(Object.getPrototypeOf(order.attributes)).toBeNull();
+		const inherited = Object.create({ inherited: 'no' }) as Record<string, unknown>;
+		inherited.own = 'yes';
+		expect(parseCanonicalOrder(withField({ attributes: inherited })).attributes).toEqual({ own: 'yes' });
 		const evil = JSON.parse('{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}}}') as unknown;
 		const issues = issuesOf(() => parseCanonicalOrder(withField({ attributes: evil })));
 		expect(issues.map((issue) => issue.path)).toEqual(['attributes', 'attributes']);

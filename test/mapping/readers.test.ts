@@ -35,6 +35,8 @@ describe('parseCsv', () => {
 		const rows = parseCsv('__proto__,constructor\npolluted,yes\n');
 		expect(rows[0]['__proto__']).toBe('polluted');
 		expect(Object.keys(rows[0])).toEqual(['__proto__', 'constructor']);
+		expect(Object.getPrototypeOf(rows[0])).toBe(Object.prototype);
+		expect({ ...rows[0] }).toHaveProperty('__proto__', 'polluted');
 		expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 	});
 
