@@ -151,7 +151,7 @@ function readStatus(value: unknown, issues: IssueList, options: ResolvedParseOpt
 		issues.add('status', `expected an order status (${STATUS_WORDS}), got ${describe(value)}`);
 		return undefined;
 	}
-	const status = normalizeStatus(value);
+	const status = (options.statusAliases !== undefined ? options.statusAliases.get(value.trim().toLowerCase()) : undefined) ?? normalizeStatus(value);
 	if (status === undefined) issues.add('status', `expected an order status (${STATUS_WORDS}), got ${describe(value)}`);
 	return status;
 }

@@ -24,6 +24,8 @@ export interface ParseOptions {
 	defaultStatus?: OrderStatus;
 	/** report fields the canonical model does not know (default: they are ignored) */
 	rejectUnknownFields?: boolean;
+	/** extra status words, e.g. an ERP's {"abgeschlossen": "delivered"} (matched without case) */
+	statusAliases?: Record<string, OrderStatus>;
 }
 
 export interface ResolvedParseOptions {
@@ -33,6 +35,7 @@ export interface ResolvedParseOptions {
 	defaultCurrency?: string;
 	defaultStatus?: OrderStatus;
 	rejectUnknownFields: boolean;
+	statusAliases?: Map<string, OrderStatus>;
 }
 
 const TYPE_WORDS: Record<string, string> = {
@@ -99,6 +102,7 @@ export const parseOptionsSchema = z
 		defaultCurrency: optionalText(10),
 		defaultStatus: optionalText(40),
 		rejectUnknownFields: optionalFlag,
+		statusAliases: z.record(z.string().min(1).max(60), z.string()).nullish(),
 	})
 	.passthrough();
 
@@ -115,7 +119,7 @@ function usableFormat(format: string): boolean {
 	return DateTime.fromFormat(text, format, { zone: 'utc' }).isValid;
 }
 
-const PARSE_KEYS = ['dateFormat', 'timeZone', 'decimalComma', 'defaultCurrency', 'defaultStatus', 'rejectUnknownFields'] as const;
+const PARSE_KEYS = ['dateFormat', 'timeZone', 'decimalComma', 'defaultCurrency', 'defaultStatus', 'rejectUnknownFields', 'statusAliases'] as const;
 
 export const DEFAULT_PARSE_OPTIONS: ResolvedParseOptions = Object.freeze({ zone: null, decimalComma: false, rejectUnknownFields: false });
 
@@ -154,6 +158,17 @@ export function resolveParseOptions(options: unknown, prefix = 'options'): Resol
 		defaultStatus = normalizeStatus(checked.defaultStatus);
 		if (defaultStatus === undefined) issues.at(prefix, 'defaultStatus', `is not an order status, got ${describe(checked.defaultStatus)}`);
 	}
+	let statusAliases: Map<string, OrderStatus> | undefined;
+	if (checked.statusAliases) {
+		const entries = Object.entries(checked.statusAliases);
+		if (entries.length > 200) issues.at(prefix, 'statusAliases', `has too many entries (${entries.length}; at most 200)`);
+		statusAliases = new Map();
+		for (const [word, target] of entries) {
+			const status = normalizeStatus(target);
+			if (status === undefined) issues.at(prefix, `statusAliases.${word.slice(0, 60)}`, `expected an order status (created, in_progress, delivered, cancelled, returned, refunded), got ${describe(target)}`);
+			else statusAliases.set(word.trim().toLowerCase(), status);
+		}
+	}
 	issues.throwIfAny();
 	const resolved: ResolvedParseOptions = {
 		dateFormat: checked.dateFormat ?? undefined,
@@ -162,6 +177,7 @@ export function resolveParseOptions(options: unknown, prefix = 'options'): Resol
 		defaultCurrency,
 		defaultStatus,
 		rejectUnknownFields: checked.rejectUnknownFields === true,
+		statusAliases,
 	};
 	lastParseInput = snapshot;
 	lastParseResolved = resolved;

@@ -189,12 +189,15 @@ describe('readFlatRows on an ERP export (own date format, zone, decimal comma)',
 		lineDiscount: 'Rabatt',
 	};
 
-	it('reads "22.11.2026 14:05" in Europe/Berlin and "1.234,50" as 1234.5', () => {
-		const groups = readFlatRows(rows, { dateFormat: 'dd.MM.yyyy HH:mm', timeZone: 'Europe/Berlin', decimalComma: true, columns });
+	const statusAliases = { Abgeschlossen: 'delivered' } as const;
+
+	it('reads "22.11.2026 14:05" in Europe/Berlin, "1.234,50" as 1234.5 and the ERP status word', () => {
+		const groups = readFlatRows(rows, { dateFormat: 'dd.MM.yyyy HH:mm', timeZone: 'Europe/Berlin', decimalComma: true, columns, statusAliases });
 		expect(groups.map((group) => group.error)).toEqual([undefined, undefined]);
 		expect(groups[0].order).toMatchObject({
 			id: '70001',
 			dateTime: '2026-11-22T14:05:00.000+01:00',
+			status: 'delivered',
 			total: 1234.5,
 			lines: [
 				{ productId: 'A-1', quantity: 2, unitPrice: 600 },
@@ -205,7 +208,7 @@ describe('readFlatRows on an ERP export (own date format, zone, decimal comma)',
 	});
 
 	it('without decimalComma the comma amounts are errors that say why', () => {
-		const groups = readFlatRows(rows, { dateFormat: 'dd.MM.yyyy HH:mm', timeZone: 'Europe/Berlin', columns });
+		const groups = readFlatRows(rows, { dateFormat: 'dd.MM.yyyy HH:mm', timeZone: 'Europe/Berlin', columns, statusAliases });
 		expect(issuesOfGroup(groups[1])).toEqual([
 			'rows[2].Summe: expected an amount (a number, 0 or more), got "12,50" (a decimal comma is read only when the decimalComma option is on)',
 			'rows[2].Menge: expected a positive number, got "0,5" (a decimal comma is read only when the decimalComma option is on)',
@@ -214,8 +217,14 @@ describe('readFlatRows on an ERP export (own date format, zone, decimal comma)',
 	});
 
 	it('without the date format the ERP dates are errors', () => {
-		const groups = readFlatRows(rows, { decimalComma: true, columns });
+		const groups = readFlatRows(rows, { decimalComma: true, columns, statusAliases });
 		expect(issuesOfGroup(groups[1])[0]).toMatch(/^rows\[2\]\.Datum: expected a date and time/);
+	});
+
+	it('without the status words the ERP status is an error naming the cell', () => {
+		const groups = readFlatRows(rows, { dateFormat: 'dd.MM.yyyy HH:mm', timeZone: 'Europe/Berlin', decimalComma: true, columns });
+		expect(issuesOfGroup(groups[1])).toEqual([expect.stringMatching(/^rows\[2\]\.Status: expected an order status .*got "abgeschlossen"$/)]);
+		expect(issuesOf(() => readFlatRows(rows, { statusAliases: { x: 'finished' as 'delivered' } }))[0].path).toBe('options.statusAliases.x');
 	});
 });
 
