@@ -7,7 +7,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { ALGONOMY_BASE_URL_EXPRESSION, algonomyBaseUrl } from '../nodes/shared/endpoints';
+import { ALGONOMY_BASE_URL_EXPRESSION, algonomyBaseUrl, CUSTOM_BASE_URL_OPTION, customBaseUrlProperty } from '../nodes/shared/endpoints';
 
 /**
  * OAuth2 client credentials through `preAuthentication` and an expirable hidden token, not by
@@ -35,19 +35,11 @@ export class AlgonomyOAuth2Api implements ICredentialType {
 				{ name: 'Production', value: 'production', description: 'https://gateway.richrelevance.com' },
 				{ name: 'QA', value: 'qa', description: 'https://qa-gateway.richrelevance.com' },
 				{ name: 'Staging', value: 'staging', description: 'https://staging-gateway.richrelevance.com' },
-				{ name: 'Custom Base URL', value: 'custom', description: 'A proxy or the local sandbox' },
+				CUSTOM_BASE_URL_OPTION,
 			],
 			default: 'production',
 		},
-		{
-			displayName: 'Custom Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'http://127.0.0.1:8787',
-			description: 'Replaces https://gateway.richrelevance.com for the token and the order calls. Must be https, except for loopback hosts.',
-			displayOptions: { show: { environment: ['custom'] } },
-		},
+		customBaseUrlProperty('environment', 'https://gateway.richrelevance.com (token and order calls)', 'http://127.0.0.1:8787'),
 		{
 			displayName: 'Client ID',
 			name: 'clientId',

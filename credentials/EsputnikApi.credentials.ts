@@ -1,6 +1,6 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
-import { ESPUTNIK_BASE_URL_EXPRESSION } from '../nodes/shared/endpoints';
+import { ESPUTNIK_BASE_URL_EXPRESSION, CUSTOM_BASE_URL_OPTION, customBaseUrlProperty } from '../nodes/shared/endpoints';
 
 export class EsputnikApi implements ICredentialType {
 	name = 'esputnikApi';
@@ -27,19 +27,11 @@ export class EsputnikApi implements ICredentialType {
 			type: 'options',
 			options: [
 				{ name: 'Production', value: 'production', description: 'https://esputnik.com/api' },
-				{ name: 'Custom Base URL', value: 'custom', description: 'A proxy or the local sandbox' },
+				CUSTOM_BASE_URL_OPTION,
 			],
 			default: 'production',
 		},
-		{
-			displayName: 'Custom Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'http://127.0.0.1:8787/api',
-			description: 'Replaces https://esputnik.com/api. Must be https, except for loopback hosts.',
-			displayOptions: { show: { environment: ['custom'] } },
-		},
+		customBaseUrlProperty('environment', 'https://esputnik.com/api', 'http://127.0.0.1:8787/api'),
 	];
 
 	authenticate: IAuthenticateGeneric = {

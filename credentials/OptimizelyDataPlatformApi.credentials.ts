@@ -1,6 +1,6 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
-import { ODP_BASE_URL_EXPRESSION } from '../nodes/shared/endpoints';
+import { ODP_BASE_URL_EXPRESSION, CUSTOM_BASE_URL_OPTION, customBaseUrlProperty } from '../nodes/shared/endpoints';
 
 export class OptimizelyDataPlatformApi implements ICredentialType {
 	name = 'optimizelyDataPlatformApi';
@@ -30,19 +30,11 @@ export class OptimizelyDataPlatformApi implements ICredentialType {
 				{ name: 'US', value: 'us', description: 'https://api.zaius.com/v3' },
 				{ name: 'EU', value: 'eu', description: 'https://api.eu1.odp.optimizely.com/v3' },
 				{ name: 'AU', value: 'au', description: 'https://api.au1.odp.optimizely.com/v3' },
-				{ name: 'Custom Base URL', value: 'custom', description: 'A proxy or the local sandbox' },
+				CUSTOM_BASE_URL_OPTION,
 			],
 			default: 'auto',
 		},
-		{
-			displayName: 'Custom Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'http://127.0.0.1:8787/v3',
-			description: 'Replaces https://api.zaius.com/v3. Must be https, except for loopback hosts.',
-			displayOptions: { show: { region: ['custom'] } },
-		},
+		customBaseUrlProperty('region', 'https://api.zaius.com/v3', 'http://127.0.0.1:8787/v3'),
 	];
 
 	authenticate: IAuthenticateGeneric = {

@@ -1,6 +1,6 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
-import { OPTIMIZELY_RECS_BASE_URL_EXPRESSION } from '../nodes/shared/endpoints';
+import { OPTIMIZELY_RECS_BASE_URL_EXPRESSION, CUSTOM_BASE_URL_OPTION, customBaseUrlProperty } from '../nodes/shared/endpoints';
 
 export class OptimizelyRecsApi implements ICredentialType {
 	name = 'optimizelyRecsApi';
@@ -21,19 +21,11 @@ export class OptimizelyRecsApi implements ICredentialType {
 				{ name: 'Sweden (SE) Cluster', value: 'se', description: 'https://<site>.peerius.episerver.net' },
 				{ name: 'United States West (US) Cluster', value: 'us', description: 'https://<site>.uswe01.productrecs.episerver.net' },
 				{ name: 'UAT (Testing)', value: 'uat', description: 'https://uat.peerius.com' },
-				{ name: 'Custom Base URL', value: 'custom', description: 'A proxy or the local sandbox' },
+				CUSTOM_BASE_URL_OPTION,
 			],
 			default: 'uk',
 		},
-		{
-			displayName: 'Custom Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'http://127.0.0.1:8787',
-			description: 'Replaces https://<site>.peerius.com. Must be https, except for loopback hosts (127.0.0.1, localhost).',
-			displayOptions: { show: { environment: ['custom'] } },
-		},
+		customBaseUrlProperty('environment', 'https://<site>.peerius.com', 'http://127.0.0.1:8787'),
 		{
 			displayName: 'Site',
 			name: 'site',

@@ -143,3 +143,18 @@ export const ODP_BASE_URL_EXPRESSION =
 	"={{ $credentials.region === 'custom' ? " +
 	SAFE_CUSTOM_URL +
 	" : ($credentials.region === 'eu' || ($credentials.region === 'auto' && $credentials.apiKey.trim().endsWith('-eu1'))) ? 'https://api.eu1.odp.optimizely.com/v3' : ($credentials.region === 'au' || ($credentials.region === 'auto' && $credentials.apiKey.trim().endsWith('-au1'))) ? 'https://api.au1.odp.optimizely.com/v3' : 'https://api.zaius.com/v3' }}";
+
+/** The "Custom Base URL" credential field, shown when `switchName` is set to 'custom'. */
+export function customBaseUrlProperty(switchName: string, replaces: string, placeholder: string) {
+	return {
+		displayName: 'Custom Base URL',
+		name: 'baseUrl',
+		type: 'string' as const,
+		default: '',
+		placeholder,
+		description: `Replaces ${replaces} (a proxy, or the local sandbox). Must be https, except for loopback hosts (127.0.0.1, localhost).`,
+		displayOptions: { show: { [switchName]: ['custom'] } },
+	};
+}
+
+export const CUSTOM_BASE_URL_OPTION = { name: 'Custom Base URL', value: 'custom', description: 'A proxy or the local sandbox' };
