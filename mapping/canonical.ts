@@ -235,7 +235,7 @@ export function readCanonical(input: unknown, options: ResolvedParseOptions, iss
 	}
 	if (issues.length > before || id === undefined || moment === undefined || status === undefined) return undefined;
 
-	const order = { id, dateTime: formatCanonical(moment, rawDate), status, customer } as CanonicalOrder;
+	const order = { id, dateTime: formatCanonical(moment), status, customer } as CanonicalOrder;
 	if (channel !== undefined) order.channel = channel;
 	if (storeId !== undefined) order.storeId = storeId;
 	if (regionId !== undefined) order.regionId = regionId;

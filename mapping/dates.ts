@@ -11,6 +11,8 @@ import { describe } from './errors';
 export interface Moment {
 	epochMs: number;
 	offsetMinutes: number;
+	/** the canonical text, when the reader could build it without formatting */
+	text?: string;
 }
 
 export type DateResult = { ok: true; moment: Moment } | { ok: false; reason: string };
@@ -113,28 +115,78 @@ function digitAt(text: string, index: number): number {
 	return code >= 0 && code <= 9 ? code : -1;
 }
 
-const CANONICAL_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22, 24, 25, 27, 28];
+/** Reads `count` digits at `from` as a number, or -1 when one is not a digit. */
+function digits(text: string, from: number, count: number): number {
+	let result = 0;
+	for (let i = from; i < from + count; i++) {
+		const digit = digitAt(text, i);
+		if (digit < 0) return -1;
+		result = result * 10 + digit;
+	}
+	return result;
+}
+
+function pad2Fast(value: number): string {
+	return value < 10 ? `0${value}` : String(value);
+}
 
 /**
- * The canonical "yyyy-MM-ddTHH:mm:ss.SSS±HH:MM" read by character codes (no regex): every writer re-reads
- * the dateTime of the order it is given, so this path is the hot one. Undefined when the shape differs.
+ * The common ISO shapes read by character codes (no regex, no Date): "yyyy-MM-ddTHH:mm:ss", optional
+ * fraction, then nothing, "Z" or "±HH:MM". Every order passes here (and writers re-read the canonical
+ * text), so this is the hot path. Undefined when the shape differs: the general parser takes over.
+ * When the offset is known the canonical text is built from the pieces, without formatting a Date.
  */
-function readCanonicalText(text: string, zone: ZoneRef, original: unknown): DateResult | undefined {
-	if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84 || text.charCodeAt(13) !== 58) return undefined;
-	if (text.charCodeAt(16) !== 58 || text.charCodeAt(19) !== 46 || text.charCodeAt(26) !== 58) return undefined;
+function readIsoFast(text: string, zone: ZoneRef, original: unknown): DateResult | undefined {
+	const length = text.length;
+	if (length < 19 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return undefined;
+	const separator = text.charCodeAt(10);
+	if (separator !== 84 && separator !== 32) return undefined;
+	const year = digits(text, 0, 4);
+	const month = digits(text, 5, 2);
+	const day = digits(text, 8, 2);
+	const hour = digits(text, 11, 2);
+	const minute = digits(text, 14, 2);
+	const second = digits(text, 17, 2);
+	if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return undefined;
+	let index = 19;
+	let millisecond = 0;
+	if (text.charCodeAt(index) === 46) {
+		const start = ++index;
+		while (index < length && digitAt(text, index) >= 0) index++;
+		const count = index - start;
+		if (count === 0 || count > 9) return undefined;
+		millisecond = digits(text, start, Math.min(count, 3)) * (count === 1 ? 100 : count === 2 ? 10 : 1);
+	}
+	let offset: number | undefined;
+	if (index === length) {
+		if (zone !== null) return undefined; // zone rules: the general path asks luxon
+		offset = 0;
+	} else if (index === length - 1 && (text.charCodeAt(index) === 90 || text.charCodeAt(index) === 122)) {
+		offset = 0;
+	} else if (index === length - 6 && text.charCodeAt(index + 3) === 58) {
+		const sign = text.charCodeAt(index);
+		if (sign !== 43 && sign !== 45) return undefined;
+		const offsetHours = digits(text, index + 1, 2);
+		const offsetMinutes = digits(text, index + 4, 2);
+		if (offsetHours < 0 || offsetMinutes < 0) return undefined;
+		if (offsetHours > 18 || offsetMinutes > 59) return { ok: false, reason: `has an impossible UTC offset, got ${describe(original)}` };
+		offset = (sign === 45 ? -1 : 1) * (offsetHours * 60 + offsetMinutes);
+	} else return undefined;
+	const result = fromFields(year, month, day, hour, minute, second, millisecond, offset, zone, original);
+	if (result.ok) {
+		const absolute = Math.abs(offset);
+		result.moment.text =
+			`${text.slice(0, 10)}T${text.slice(11, 19)}.${millisecond < 10 ? '00' : millisecond < 100 ? '0' : ''}${millisecond}` +
+			`${offset < 0 ? '-' : '+'}${pad2Fast(Math.floor(absolute / 60))}:${pad2Fast(absolute % 60)}`;
+	}
+	return result;
+}
+
+/** True when the text has exactly the canonical shape "yyyy-MM-ddTHH:mm:ss.SSS±HH:MM" (and not -00:00). */
+function hasCanonicalShape(text: string): boolean {
+	if (text.length !== 29 || text.charCodeAt(10) !== 84 || text.charCodeAt(19) !== 46 || text.charCodeAt(26) !== 58) return false;
 	const sign = text.charCodeAt(23);
-	if (sign !== 43 && sign !== 45) return undefined;
-	for (const index of CANONICAL_DIGITS) if (digitAt(text, index) < 0) return undefined;
-	const number = (from: number, count: number) => {
-		let result = 0;
-		for (let i = from; i < from + count; i++) result = result * 10 + (text.charCodeAt(i) - 48);
-		return result;
-	};
-	const offsetHours = number(24, 2);
-	const offsetMinutes = number(27, 2);
-	if (offsetHours > 18 || offsetMinutes > 59) return { ok: false, reason: `has an impossible UTC offset, got ${describe(original)}` };
-	const offset = (sign === 45 ? -1 : 1) * (offsetHours * 60 + offsetMinutes);
-	return fromFields(number(0, 4), number(5, 2), number(8, 2), number(11, 2), number(14, 2), number(17, 2), number(20, 3), offset, zone, original);
+	return (sign === 43 || sign === 45) && !text.endsWith('-00:00');
 }
 
 function fromEpoch(value: number, zone: ZoneRef, original: unknown): DateResult {
@@ -182,10 +234,8 @@ export function parseDate(value: unknown, options: DateReadOptions): DateResult 
 		const formatted = DateTime.fromFormat(text, options.dateFormat, { zone: zone ?? 'utc', setZone: true });
 		if (formatted.isValid) return fromLuxon(formatted, value);
 	}
-	if (text.length === 29) {
-		const canonical = readCanonicalText(text, zone, value);
-		if (canonical !== undefined) return canonical;
-	}
+	const fast = readIsoFast(text, zone, value);
+	if (fast !== undefined) return fast;
 	const iso = ISO_FAST.exec(text);
 	if (iso !== null) {
 		const offset = iso[8] === undefined ? undefined : parseOffset(iso[8]);
@@ -265,14 +315,11 @@ function localDate(moment: Moment, offsetMinutes: number): Date {
 	return new Date(moment.epochMs + offsetMinutes * 60_000);
 }
 
-const CANONICAL_TEXT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{2}:\d{2}$/;
-
 /**
  * The canonical form: "2022-04-25T14:30:00.000+09:00" (always a numeric offset, never "Z").
- * When the text read is already in this form it is kept as is (a re-read order costs no formatting).
  */
-export function formatCanonical(moment: Moment, original?: unknown): string {
-	if (typeof original === 'string' && original.length === 29 && CANONICAL_TEXT.test(original) && !original.endsWith('-00:00')) return original;
+export function formatCanonical(moment: Moment): string {
+	if (moment.text !== undefined) return moment.text;
 	const local = localDate(moment, moment.offsetMinutes);
 	return `${dateAndTime(local)}.${pad3(local.getUTCMilliseconds())}${formatOffset(moment.offsetMinutes)}`;
 }
@@ -294,8 +341,8 @@ export function formatLocal(moment: Moment): string {
 
 /** The moment of a text already in canonical form (as formatCanonical writes it), else undefined. */
 export function canonicalMoment(value: unknown): Moment | undefined {
-	if (typeof value !== 'string' || value.length !== 29 || value.endsWith('-00:00')) return undefined;
-	const result = readCanonicalText(value, null, value);
+	if (typeof value !== 'string' || !hasCanonicalShape(value)) return undefined;
+	const result = readIsoFast(value, null, value);
 	return result !== undefined && result.ok ? result.moment : undefined;
 }
 
