@@ -192,7 +192,8 @@ const LINE_FIELDS: { key: ColumnKey; field: string }[] = [
 const own = Object.prototype.hasOwnProperty;
 
 function cell(row: Record<string, unknown>, column: string): unknown {
-	return own.call(row, column) ? row[column] : undefined;
+	const value = row[column];
+	return value === undefined || own.call(row, column) ? value : undefined;
 }
 
 function rowPath(index: number, column?: string): string {
@@ -221,6 +222,35 @@ interface ResolvedColumns {
 	columns: FlatColumns;
 	orderAttributeColumns: string[];
 	lineAttributeColumns: string[];
+	/** indexes into ORDER_FIELDS / LINE_FIELDS of the columns that occur in the rows at all */
+	activeOrderFields: number[];
+	activeLineFields: number[];
+}
+
+/**
+ * Which mapped columns occur in any row (one pass over the rows' keys), so each group only looks at
+ * columns that exist: exports rarely carry more than a few of the ~50 known columns.
+ */
+function activeFields(rows: unknown[], resolved: ResolvedColumns): void {
+	const wanted = new Map<string, number>();
+	const { columns } = resolved;
+	for (const field of ORDER_FIELDS) wanted.set(columns[field.key], 0);
+	for (const field of LINE_FIELDS) wanted.set(columns[field.key], 0);
+	const present = new Set<string>();
+	for (let r = 0; r < rows.length && present.size < wanted.size; r++) {
+		const row = rows[r];
+		if (!isRecord(row)) continue;
+		// Inherited keys may slip in here; that only means a column is looked at (cell() reads own keys only).
+		for (const key in row) if (wanted.has(key)) present.add(key);
+	}
+	resolved.activeOrderFields = [];
+	resolved.activeLineFields = [];
+	ORDER_FIELDS.forEach((field, i) => {
+		if (present.has(columns[field.key])) resolved.activeOrderFields.push(i);
+	});
+	LINE_FIELDS.forEach((field, i) => {
+		if (present.has(columns[field.key])) resolved.activeLineFields.push(i);
+	});
 }
 
 function resolveColumns(options: FlatRowOptions | undefined): ResolvedColumns {
@@ -253,7 +283,7 @@ function resolveColumns(options: FlatRowOptions | undefined): ResolvedColumns {
 	const orderAttributeColumns = list(options?.orderAttributeColumns, 'orderAttributeColumns');
 	const lineAttributeColumns = list(options?.lineAttributeColumns, 'lineAttributeColumns');
 	issues.throwIfAny();
-	return { columns, orderAttributeColumns, lineAttributeColumns };
+	return { columns, orderAttributeColumns, lineAttributeColumns, activeOrderFields: [], activeLineFields: [] };
 }
 
 function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
@@ -269,7 +299,16 @@ function setPath(target: Record<string, unknown>, path: string[], value: unknown
 	node[path[path.length - 1]] = value;
 }
 
-/** Builds the canonical input of one group and a translator from canonical issue paths to row paths. */
+/** Where each order-level value of a group came from (row index, -1 = nowhere), for error paths. */
+interface GroupSources {
+	orderFields: number[];
+	orderAttributes: number[];
+}
+
+/**
+ * Builds the canonical input of one group. Error paths are not built here (most groups have none):
+ * `pathMapFor` builds the canonical-path → row-path map only for a group with issues.
+ */
 function buildGroup(
 	rows: unknown[],
 	indexes: number[],
@@ -277,29 +316,28 @@ function buildGroup(
 	resolved: ResolvedColumns,
 	options: ResolvedParseOptions,
 	issues: IssueList,
-): { input: Record<string, unknown>; pathMap: Map<string, string> } {
+): { input: Record<string, unknown>; sources: GroupSources } {
 	const { columns } = resolved;
-	const first = indexes[0];
 	const input: Record<string, unknown> = { id: orderId };
-	const pathMap = new Map<string, string>();
-	pathMap.set('id', rowPath(first, columns.orderId));
-	for (const field of ORDER_FIELDS) {
+	const sources: GroupSources = { orderFields: new Array<number>(ORDER_FIELDS.length).fill(-1), orderAttributes: [] };
+	for (const fieldIndex of resolved.activeOrderFields) {
+		const field = ORDER_FIELDS[fieldIndex];
 		const column = columns[field.key];
 		let sourceIndex = -1;
 		let value: unknown;
-		for (const index of indexes) {
+		for (let i = 0; i < indexes.length; i++) {
+			const index = indexes[i];
 			const candidate = cell(rows[index] as Record<string, unknown>, column);
 			if (isBlank(candidate)) continue;
 			if (sourceIndex < 0) {
 				sourceIndex = index;
 				value = candidate;
-			} else if (!sameCell(value, candidate, field.numeric === true, options)) {
+			} else if (candidate !== value && !sameCell(value, candidate, field.numeric === true, options)) {
 				issues.add(rowPath(index, column), `conflicts with ${rowPath(sourceIndex)} of the same order (${shortCell(candidate)} vs ${shortCell(value)})`);
 			}
 		}
 		if (sourceIndex >= 0) setPath(input, field.path, value);
-		// A missing value is reported at the group's first row.
-		pathMap.set(field.path.join('.'), rowPath(sourceIndex >= 0 ? sourceIndex : first, column));
+		sources.orderFields[fieldIndex] = sourceIndex;
 	}
 	if (resolved.orderAttributeColumns.length > 0) {
 		const attributes: Record<string, unknown> = Object.create(null);
@@ -311,22 +349,21 @@ function buildGroup(
 				if (sourceIndex < 0) {
 					sourceIndex = index;
 					attributes[column] = typeof candidate === 'string' ? candidate.trim() : candidate;
-					pathMap.set(`attributes.${column}`, rowPath(index, column));
-					pathMap.set(`attributes[${JSON.stringify(column)}]`, rowPath(index, column));
 				} else if (!sameCell(attributes[column], candidate, false, options)) {
 					issues.add(rowPath(index, column), `conflicts with ${rowPath(sourceIndex)} of the same order (${shortCell(candidate)} vs ${shortCell(attributes[column])})`);
 				}
 			}
+			sources.orderAttributes.push(sourceIndex);
 		}
 		input.attributes = attributes;
 	}
-	input.lines = indexes.map((index, k) => {
-		const row = rows[index] as Record<string, unknown>;
+	const lines: Record<string, unknown>[] = [];
+	for (let k = 0; k < indexes.length; k++) {
+		const row = rows[indexes[k]] as Record<string, unknown>;
 		const line: Record<string, unknown> = {};
-		for (const field of LINE_FIELDS) {
-			const column = columns[field.key];
-			line[field.field] = cell(row, column);
-			pathMap.set(`lines[${k}].${field.field}`, rowPath(index, column));
+		for (const fieldIndex of resolved.activeLineFields) {
+			const field = LINE_FIELDS[fieldIndex];
+			line[field.field] = cell(row, columns[field.key]);
 		}
 		if (resolved.lineAttributeColumns.length > 0) {
 			const attributes: Record<string, unknown> = Object.create(null);
@@ -334,15 +371,39 @@ function buildGroup(
 				const value = cell(row, column);
 				if (isBlank(value)) continue;
 				attributes[column] = typeof value === 'string' ? value.trim() : value;
-				pathMap.set(`lines[${k}].attributes.${column}`, rowPath(index, column));
-				pathMap.set(`lines[${k}].attributes[${JSON.stringify(column)}]`, rowPath(index, column));
 			}
 			line.attributes = attributes;
 		}
-		pathMap.set(`lines[${k}]`, rowPath(index));
-		return line;
+		lines.push(line);
+	}
+	input.lines = lines;
+	return { input, sources };
+}
+
+/** Canonical issue path → row path, for a group that has issues. A missing value points at the first row. */
+function pathMapFor(indexes: number[], resolved: ResolvedColumns, sources: GroupSources): Map<string, string> {
+	const { columns } = resolved;
+	const first = indexes[0];
+	const pathMap = new Map<string, string>();
+	pathMap.set('id', rowPath(first, columns.orderId));
+	ORDER_FIELDS.forEach((field, i) => {
+		const source = sources.orderFields[i];
+		pathMap.set(field.path.join('.'), rowPath(source >= 0 ? source : first, columns[field.key]));
 	});
-	return { input, pathMap };
+	resolved.orderAttributeColumns.forEach((column, i) => {
+		const source = sources.orderAttributes[i] >= 0 ? sources.orderAttributes[i] : first;
+		pathMap.set(`attributes.${column}`, rowPath(source, column));
+		pathMap.set(`attributes[${JSON.stringify(column)}]`, rowPath(source, column));
+	});
+	indexes.forEach((index, k) => {
+		for (const field of LINE_FIELDS) pathMap.set(`lines[${k}].${field.field}`, rowPath(index, columns[field.key]));
+		for (const column of resolved.lineAttributeColumns) {
+			pathMap.set(`lines[${k}].attributes.${column}`, rowPath(index, column));
+			pathMap.set(`lines[${k}].attributes[${JSON.stringify(column)}]`, rowPath(index, column));
+		}
+		pathMap.set(`lines[${k}]`, rowPath(index));
+	});
+	return pathMap;
 }
 
 function orderIdOf(value: unknown): string | undefined {
@@ -366,6 +427,7 @@ export function readFlatRows(rows: unknown[], options?: FlatRowOptions): FlatRow
 		if (!Array.isArray(rows)) throw new OrderValidationError([{ path: 'rows', message: `expected a list of rows, got ${describe(rows)}` }]);
 		const resolved = resolveParseOptions(options);
 		const columns = resolveColumns(options);
+		activeFields(rows, columns);
 		const groups: FlatRowGroup[] = [];
 		const byId = new Map<string, FlatRowGroup>();
 		// Groups keep their place of first appearance; rows without an id are their own groups in between.
@@ -400,12 +462,15 @@ export function readFlatRows(rows: unknown[], options?: FlatRowOptions): FlatRow
 				const raw = cell(rows[first] as Record<string, unknown>, columns.columns.orderId);
 				issues.add(rowPath(first, columns.columns.orderId), isBlank(raw) ? 'is required (every row needs the order id)' : `expected an order id, got ${describe(raw)}`);
 			}
-			const { input, pathMap } = buildGroup(rows, group.rowIndexes, group.orderId === '' ? undefined : group.orderId, columns, resolved, issues);
+			const { input, sources } = buildGroup(rows, group.rowIndexes, group.orderId === '' ? undefined : group.orderId, columns, resolved, issues);
 			const parseIssues = new IssueList();
 			const result = readCanonical(input, resolved, parseIssues);
-			for (const issue of parseIssues.items) {
-				if (group.orderId === '' && issue.path === 'id') continue;
-				issues.items.push(translate(issue, pathMap, rowPath(first)));
+			if (parseIssues.length > 0) {
+				const pathMap = pathMapFor(group.rowIndexes, columns, sources);
+				for (const issue of parseIssues.items) {
+					if (group.orderId === '' && issue.path === 'id') continue;
+					issues.items.push(translate(issue, pathMap, rowPath(first)));
+				}
 			}
 			if (issues.length > 0 || result === undefined) group.error = new OrderValidationError(issues.items);
 			else group.order = result.order;
