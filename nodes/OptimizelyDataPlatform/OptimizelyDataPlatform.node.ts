@@ -165,6 +165,16 @@ export class OptimizelyDataPlatform implements INodeType {
 				displayOptions: { show: { operation: ['sendOrderEvent'], eventAction: ['return', 'refund', 'cancel'] } },
 			},
 			...orderSourceProperties({ show: { resource: ['order'] } }),
+			{
+				displayName: 'Default Calling Code',
+				name: 'defaultCallingCode',
+				type: 'string',
+				default: '',
+				placeholder: '49',
+				description:
+					"Country calling code for phone numbers written without one (ODP needs E.164). Empty: taken from the order's address country.",
+				displayOptions: { show: { resource: ['order'] } },
+			},
 			deliveryOptionsProperty(MAX_BATCH, MAX_BATCH),
 		],
 	};
@@ -180,9 +190,10 @@ async function sendOrders(context: IExecuteFunctions): Promise<INodeExecutionDat
 	const settings = readDeliverySettings(context, MAX_BATCH, MAX_BATCH);
 	const baseUrl = await vendorBaseUrl(context, CREDENTIAL, odpBaseUrl, settings.dryRun);
 	const orders = readOrders(context, items);
+	const defaultCallingCode = String(context.getNodeParameter('defaultCallingCode', 0, '') ?? '').trim() || undefined;
 
 	if (operation === 'upsertOrderObject') {
-		const units = unitsFromOrders(orders, (order) => toOdpOrderObject(order));
+		const units = unitsFromOrders(orders, (order) => toOdpOrderObject(order, { defaultCallingCode }));
 		return await deliver(context, items.length, units, objectsOperation(baseUrl), settings);
 	}
 
@@ -193,7 +204,7 @@ async function sendOrders(context: IExecuteFunctions): Promise<INodeExecutionDat
 			throw new NodeOperationError(context.getNode(), `Custom Action "${action}" must be lower-case letters, digits and underscores`);
 		}
 	}
-	const units: Array<DeliveryUnit<OdpOrderEvent>> = unitsFromOrders(orders, (order) => toOdpOrderEvent(order, { action }));
+	const units: Array<DeliveryUnit<OdpOrderEvent>> = unitsFromOrders(orders, (order) => toOdpOrderEvent(order, { action, defaultCallingCode }));
 	markRepeatedSubtractions(units, action);
 	return await deliver(context, items.length, units, eventsOperation(baseUrl, action), settings);
 }

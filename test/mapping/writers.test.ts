@@ -4,6 +4,7 @@ import {
 	parseCanonicalOrder,
 	toAlgonomyOrder,
 	toE164,
+	callingCodeForCountry,
 	toEsputnikOrder,
 	toEsputnikOrderEvent,
 	toEsputnikSiteEvent,
@@ -198,6 +199,18 @@ describe('ODP writers', () => {
 		expect(toE164('0151 2345678', '49')).toBe('+491512345678');
 		expect(toE164('0151 2345678')).toBeUndefined();
 		expect(toE164('+12')).toBeUndefined();
+		expect(toE164('(555) 555-5555', '1')).toBe('+15555555555');
+		expect(toE164('1 555 555 5555', '1')).toBe('+15555555555');
+		expect(toE164('555-5555', '1')).toBeUndefined();
+		expect(toE164('06 1234 5678', '39')).toBe('+390612345678');
+		expect(callingCodeForCountry('us')).toBe('1');
+		expect(callingCodeForCountry('ZZ')).toBeUndefined();
+	});
+
+	it('a national phone takes the calling code of the address country', () => {
+		const national = { ...order, customer: { ...order.customer, phone: '(555) 555-5555', billingAddress: { country: 'US' }, shippingAddress: undefined } };
+		expect(toOdpOrderEvent(national, { action: 'purchase' }).identifiers.phone).toBe('+15555555555');
+		expect(toOdpOrderObject(national).phone).toBe('+15555555555');
 	});
 
 	it('event: identifiers, ts in epoch seconds, item subtotals computed without drift', () => {
@@ -208,7 +221,9 @@ describe('ODP writers', () => {
 			{ product_id: '100', price: 5, quantity: 2, discount: 1, subtotal: 9 },
 			{ product_id: 'X-7', price: 11, quantity: 1, subtotal: 11 },
 		]);
-		expect(issuesOf(() => toOdpOrderEvent(order, { action: 'purchase' }))[0].path).toBe('customer.phone');
+		expect(toOdpOrderEvent(order, { action: 'purchase' }).identifiers.phone).toBe('+491512345678'); // from the DE address
+		const noCountry = { ...order, customer: { ...order.customer, shippingAddress: undefined, billingAddress: undefined } };
+		expect(issuesOf(() => toOdpOrderEvent(noCountry, { action: 'purchase' }))[0].path).toBe('customer.phone');
 		expect(issuesOf(() => toOdpOrderEvent({ ...order, customer: {} }, { action: 'refund' }))[0].path).toBe('customer');
 		expect(issuesOf(() => toOdpOrderEvent(order, { action: 'buy it!' }))[0].path).toBe('options.action');
 		expect(odpActionForStatus('returned')).toBe('return');
@@ -218,7 +233,8 @@ describe('ODP writers', () => {
 		const record = toOdpOrderObject(order, { defaultCallingCode: '49', customerIdField: 'shop_customer_id' });
 		expect(record).toMatchObject({ order_id: '5001', status: 'purchase', ship_address: 'Main St 1,,Berlin,,10115,DE', phone: '+491512345678', name: 'Ann Lee', shop_customer_id: 'cust-1' });
 		expect(record).not.toHaveProperty('bill_address');
-		expect(issuesOf(() => toOdpOrderObject(order))[0].message).toContain('cannot be written in E.164');
+		const noCountry = { ...order, customer: { ...order.customer, shippingAddress: undefined, billingAddress: undefined } };
+		expect(issuesOf(() => toOdpOrderObject(noCountry))[0].message).toContain('cannot be written in E.164');
 		expect(issuesOf(() => toOdpOrderObject({ ...order, customer: { id: 'c' } }))[0].path).toBe('customer');
 		expect(issuesOf(() => toOdpOrderObject(order, { customerIdField: 'email' }))[0].path).toBe('options.customerIdField');
 	});
