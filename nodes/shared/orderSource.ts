@@ -232,14 +232,6 @@ export function orderSourceProperties(displayOptions: Show): INodeProperties[] {
 						'Luxon format of dates that are not ISO 8601 or epoch numbers, e.g. "dd.MM.yyyy HH:mm" for 22.11.2026 14:05',
 				},
 				{
-					displayName: 'Time Zone',
-					name: 'timeZone',
-					type: 'string',
-					default: 'UTC',
-					placeholder: 'Europe/Berlin',
-					description: 'IANA zone for dates written without an offset',
-				},
-				{
 					displayName: 'Decimal Comma',
 					name: 'decimalComma',
 					type: 'boolean',
@@ -253,6 +245,30 @@ export function orderSourceProperties(displayOptions: Show): INodeProperties[] {
 					default: '',
 					placeholder: 'EUR',
 					description: 'ISO 4217 code used when an order has none',
+				},
+				{
+					displayName: 'Default Status',
+					name: 'defaultStatus',
+					type: 'options',
+					options: [
+						{ name: 'Cancelled', value: 'cancelled' },
+						{ name: 'Created', value: 'created' },
+						{ name: 'Delivered', value: 'delivered' },
+						{ name: 'In Progress', value: 'in_progress' },
+						{ name: 'None (Status Required)', value: '' },
+						{ name: 'Refunded', value: 'refunded' },
+						{ name: 'Returned', value: 'returned' },
+					],
+					default: 'created',
+					description: 'Status of orders that carry none (ERP exports often have no status column)',
+				},
+				{
+					displayName: 'Time Zone',
+					name: 'timeZone',
+					type: 'string',
+					default: 'UTC',
+					placeholder: 'Europe/Berlin',
+					description: 'IANA zone for dates written without an offset',
 				},
 			],
 		},
@@ -282,6 +298,7 @@ function compact(values: Record<string, unknown>): Record<string, unknown> {
 function readParseOptions(context: IExecuteFunctions): ParseOptions {
 	const parsing = context.getNodeParameter('parsing', 0, {}) as IDataObject;
 	return compact({
+		defaultStatus: parsing.defaultStatus === undefined ? 'created' : parsing.defaultStatus,
 		dateFormat: parsing.dateFormat,
 		timeZone: parsing.timeZone,
 		decimalComma: parsing.decimalComma === true ? true : undefined,
