@@ -311,6 +311,16 @@ export async function deliver<P>(
 		await mapBounded(batches, settings.concurrency, (batch, index) =>
 			sendBatch(context, operation, settings, batch, results, index + 1, secrets),
 		);
+		// A token fetched or renewed while sending is a new secret: scrub answers for it too.
+		const renewed = (await collectSecrets(context, operation as DeliveryOperation<unknown>)).filter(
+			(secret) => !secrets.includes(secret),
+		);
+		if (renewed.length > 0) {
+			for (const result of results.values()) {
+				if (result.message) result.message = redactSecrets(result.message, renewed) as string;
+				if (result.response !== undefined) result.response = redactSecrets(result.response, renewed);
+			}
+		}
 	}
 
 	const output = new Array<INodeExecutionData>(itemCount);
