@@ -19,6 +19,8 @@ export interface N8nHome {
 	customExtensionsDir?: string;
 	encryptionKey: string;
 	brokerPort: number;
+	/** Extra environment for every n8n command of this home. */
+	env?: Record<string, string>;
 	nodeTypePrefix?: string;
 	nodeType(nodeName: string): string;
 }
@@ -79,7 +81,12 @@ export function ensureN8n(options?: { force?: boolean; progress?: boolean }): Pr
 export function isN8nInstalled(): boolean;
 export function packPackage(options?: { packageDir?: string; build?: boolean }): Promise<string>;
 export function extractTarball(tarballPath: string, targetDir: string): void;
-export function createN8nHome(options?: { loadStyle?: LoadStyle; tarball?: string; baseDir?: string }): Promise<N8nHome>;
+export function createN8nHome(options?: {
+	loadStyle?: LoadStyle;
+	tarball?: string;
+	baseDir?: string;
+	env?: Record<string, string>;
+}): Promise<N8nHome>;
 export function removeN8nHome(home: N8nHome | string): void;
 export function n8nEnv(home: N8nHome | string, extra?: Record<string, string>): Record<string, string>;
 export function runN8n(
@@ -88,7 +95,8 @@ export function runN8n(
 	options?: { env?: Record<string, string>; timeoutMs?: number },
 ): Promise<ProcessResult>;
 export function importCredentials(home: N8nHome | string, credentials: CredentialToImport[]): Promise<ProcessResult>;
-export function importWorkflow(home: N8nHome | string, workflow: WorkflowToImport): Promise<ProcessResult>;
+export function importWorkflow(home: N8nHome | string, workflow: WorkflowToImport | WorkflowToImport[]): Promise<ProcessResult>;
+export function publishWorkflow(home: N8nHome | string, id: string): Promise<ProcessResult>;
 export function executeWorkflow(home: N8nHome | string, id: string, options?: { timeoutMs?: number }): Promise<ExecutionResult>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function parseRawOutput(stdout: string): any;

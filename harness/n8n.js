@@ -96,6 +96,49 @@ function freePort() {
  * skips the build (for a package that has no build step).
  */
 async function packPackage({ packageDir = REPO_ROOT, build = true } = {}) {
+	// Parallel jest workers would otherwise run tsc into the same dist/ at once.
+	const release = await acquirePackLock();
+	try {
+		return await buildAndPack(packageDir, build);
+	} finally {
+		release();
+	}
+}
+
+const PACK_LOCK_DIR = path.join(REPO_ROOT, '.harness', 'pack.lock');
+
+function processIsAlive(pid) {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return error.code === 'EPERM';
+	}
+}
+
+/** A lock held by this process (a folder with the holder's pid); a dead holder's lock is taken over. */
+async function acquirePackLock() {
+	fs.mkdirSync(path.dirname(PACK_LOCK_DIR), { recursive: true });
+	for (;;) {
+		try {
+			fs.mkdirSync(PACK_LOCK_DIR);
+			fs.writeFileSync(path.join(PACK_LOCK_DIR, 'pid'), String(process.pid));
+			return () => fs.rmSync(PACK_LOCK_DIR, { recursive: true, force: true });
+		} catch (error) {
+			if (error.code !== 'EEXIST') throw error;
+		}
+		let holder = 0;
+		try {
+			holder = Number(fs.readFileSync(path.join(PACK_LOCK_DIR, 'pid'), 'utf8')) || 0;
+		} catch {
+			// The holder has made the folder but not yet written its pid.
+		}
+		if (holder && !processIsAlive(holder)) fs.rmSync(PACK_LOCK_DIR, { recursive: true, force: true });
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+}
+
+async function buildAndPack(packageDir, build) {
 	const env = cleanEnvironment();
 	if (build) {
 		const built = await runProcess('npm', ['run', 'build'], { cwd: packageDir, env });
@@ -183,9 +226,11 @@ function readPackageJson(dir) {
  * The package is always a copy outside the repository, so it can resolve nothing from our
  * node_modules: what loads in n8n loads without our devDependencies.
  * `tarball` is required unless loadStyle is 'none' (see packPackage()).
- * Returns a home object: { dir, loadStyle, packageName, nodeTypePrefix, nodeType(name), encryptionKey, brokerPort }.
+ * `env`: extra environment for every n8n command of this home (e.g. N8N_RESTRICT_FILE_ACCESS_TO),
+ * kept in the home's record.
+ * Returns a home object: { dir, loadStyle, packageName, nodeTypePrefix, nodeType(name), encryptionKey, brokerPort, env }.
  */
-async function createN8nHome({ loadStyle = 'community', tarball, baseDir = os.tmpdir() } = {}) {
+async function createN8nHome({ loadStyle = 'community', tarball, baseDir = os.tmpdir(), env = {} } = {}) {
 	if (!['community', 'custom', 'none'].includes(loadStyle)) throw new Error(`unknown loadStyle: ${loadStyle}`);
 	if (loadStyle !== 'none' && !tarball) throw new Error('createN8nHome: pass { tarball } (from packPackage())');
 	const dir = fs.mkdtempSync(path.join(baseDir, 'n8n-home-'));
@@ -214,6 +259,7 @@ async function createN8nHome({ loadStyle = 'community', tarball, baseDir = os.tm
 		encryptionKey: crypto.randomBytes(24).toString('base64url'),
 		// Each home gets its own task-broker port so several n8n processes can run at once.
 		brokerPort: await freePort(),
+		env: { ...env },
 	};
 	fs.writeFileSync(path.join(dir, HOME_RECORD), JSON.stringify(record, null, 2) + '\n', { mode: 0o600 });
 	return homeObject(dir);
@@ -264,7 +310,7 @@ function removeN8nHome(home) {
  * first on PATH, no npm_* or NODE_* variables from the caller (jest sets NODE_ENV=test).
  */
 function n8nEnv(home, extra = {}) {
-	const { dir, encryptionKey, brokerPort, customExtensionsDir } = homeOf(home);
+	const { dir, encryptionKey, brokerPort, customExtensionsDir, env: homeEnv } = homeOf(home);
 	const env = {};
 	for (const [key, value] of Object.entries(process.env)) {
 		if (/^(npm_|NODE_|N8N_|DB_|EXECUTIONS_|GENERIC_|QUEUE_|WEBHOOK_)/i.test(key)) continue;
@@ -291,7 +337,7 @@ function n8nEnv(home, extra = {}) {
 	const noProxy = [env.NO_PROXY ?? env.no_proxy, '127.0.0.1', 'localhost'].filter(Boolean).join(',');
 	env.NO_PROXY = noProxy;
 	env.no_proxy = noProxy;
-	return { ...env, ...extra };
+	return { ...env, ...(homeEnv ?? {}), ...extra };
 }
 
 function assertInstalled() {
@@ -350,24 +396,35 @@ async function importCredentials(home, credentials) {
 }
 
 /**
- * Imports one workflow ({ id, name, nodes, connections, ... }); the id is kept, so it can be
- * executed by id. Re-importing the same id replaces it.
+ * Imports one workflow ({ id, name, nodes, connections, ... }), or an array of them in one n8n
+ * command; ids are kept, so they can be executed by id. Re-importing the same id replaces it.
  */
-async function importWorkflow(home, workflow) {
-	if (!workflow.id) throw new Error('importWorkflow: give the workflow a fixed id');
-	const complete = {
-		name: workflow.id,
-		active: false,
-		settings: { executionOrder: 'v1' },
-		connections: {},
-		...workflow,
-	};
-	const file = writeInputFile(home, 'workflow', complete);
+async function importWorkflow(home, workflowOrList) {
+	const list = Array.isArray(workflowOrList) ? workflowOrList : [workflowOrList];
+	const complete = list.map((workflow) => {
+		if (!workflow.id) throw new Error('importWorkflow: give the workflow a fixed id');
+		return {
+			name: workflow.id,
+			active: false,
+			settings: { executionOrder: 'v1' },
+			connections: {},
+			...workflow,
+		};
+	});
+	const file = writeInputFile(home, 'workflow', Array.isArray(workflowOrList) ? complete : complete[0]);
 	try {
 		return await runN8nOrThrow(home, ['import:workflow', `--input=${file}`], 'import:workflow');
 	} finally {
 		fs.rmSync(file, { force: true });
 	}
+}
+
+/**
+ * Publishes (activates) an imported workflow so its triggers (e.g. a Webhook) run once the server
+ * starts. Run it while no server of this home is running.
+ */
+async function publishWorkflow(home, id) {
+	return await runN8nOrThrow(home, ['publish:workflow', `--id=${id}`], 'publish:workflow');
 }
 
 /**
@@ -557,6 +614,7 @@ module.exports = {
 	runN8n,
 	importCredentials,
 	importWorkflow,
+	publishWorkflow,
 	executeWorkflow,
 	parseRawOutput,
 	nodeOutput,
