@@ -85,6 +85,8 @@ export class AlgonomyOAuth2Api implements ICredentialType {
 				client_secret: String(credentials.clientSecret ?? ''),
 			}).toString(),
 			json: false,
+			// A token endpoint that never answers must not hang the execution.
+			timeout: 10_000,
 		})) as string | { access_token?: string };
 		const parsed = typeof response === 'string' ? (JSON.parse(response) as { access_token?: string }) : response;
 		if (!parsed?.access_token) {
