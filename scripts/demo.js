@@ -6,7 +6,8 @@
  * tarball into a fresh n8n home as a community package, imports sandbox credentials and the example
  * workflows, executes each headless and prints what each vendor node did and what the sandbox received.
  * Exits 0 when every workflow ran and every vendor got its orders; 1 with the reasons otherwise.
- * Options: --custom (load the package through N8N_CUSTOM_EXTENSIONS instead), --json (the report as JSON).
+ * Options: --custom (load the package through N8N_CUSTOM_EXTENSIONS instead), --json (print the report
+ * as JSON), --report FILE (where the JSON report goes; default test-output/demo-report.json).
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -14,19 +15,32 @@ const path = require('node:path');
 const harness = require('../harness/n8n');
 const { prepareDemo, elapsed, REPO_ROOT } = require('./lib/setup');
 const report = require('./lib/report');
+const examples = require('./lib/examples');
 
-const REPORT_FILE = path.join(REPO_ROOT, 'test-output', 'demo-report.json');
+const DEFAULT_REPORT_FILE = path.join(REPO_ROOT, 'test-output', 'demo-report.json');
 
 function log(line) {
 	process.stderr.write(`[demo] ${line}\n`);
 }
 
+function parseArgs(argv) {
+	const options = { loadStyle: 'community', json: false, reportFile: DEFAULT_REPORT_FILE };
+	for (let index = 0; index < argv.length; index++) {
+		const arg = argv[index];
+		if (arg === '--custom') options.loadStyle = 'custom';
+		else if (arg === '--json') options.json = true;
+		else if (arg === '--report' || arg.startsWith('--report=')) {
+			const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++index];
+			if (!value) throw new Error('--report needs a file name');
+			options.reportFile = path.resolve(value);
+		} else throw new Error(`unknown option ${arg} (known: --custom, --json, --report FILE)`);
+	}
+	return options;
+}
+
 async function main() {
 	const started = Date.now();
-	const args = process.argv.slice(2);
-	const unknown = args.filter((arg) => !['--custom', '--json'].includes(arg));
-	if (unknown.length) throw new Error(`unknown option(s): ${unknown.join(' ')} (known: --custom, --json)`);
-	const loadStyle = args.includes('--custom') ? 'custom' : 'community';
+	const { loadStyle, json, reportFile } = parseArgs(process.argv.slice(2));
 
 	const demo = await prepareDemo({ loadStyle, log });
 	let failed = true;
@@ -50,21 +64,26 @@ async function main() {
 			workflows: summaries,
 			sandbox: sandboxSummary,
 			problems,
+			// Every vendor request the sandbox saw, in order of arrival (secrets redacted), for tests and debugging.
+			requests: report.redact(demo.sandbox.all(), examples.sandboxSecrets(demo.sandbox)),
 		};
-		fs.mkdirSync(path.dirname(REPORT_FILE), { recursive: true });
-		fs.writeFileSync(REPORT_FILE, JSON.stringify(result, null, 2) + '\n');
+		fs.mkdirSync(path.dirname(reportFile), { recursive: true });
+		fs.writeFileSync(reportFile, JSON.stringify(result, null, 2) + '\n');
+		const shownReportFile = path.relative(process.cwd(), reportFile) || reportFile;
 
-		if (args.includes('--json')) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+		if (json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
 		else printReport(result, summaries, sandboxSummary);
 
 		if (problems.length) {
 			console.error(`\nDEMO FAILED (${problems.length} problem${problems.length === 1 ? '' : 's'}):`);
 			for (const problem of problems) console.error(`  - ${problem}`);
-			console.error(`Full report: ${path.relative(REPO_ROOT, REPORT_FILE)}`);
+			console.error(`Full report: ${shownReportFile}`);
 			return 1;
 		}
 		failed = false;
-		console.log(`\nDemo OK in ${elapsed(started)}. Full report: ${path.relative(REPO_ROOT, REPORT_FILE)}. Try it in the editor: npm start`);
+		const done = `Demo OK in ${elapsed(started)}. Full report: ${shownReportFile}. Try it in the editor: npm start`;
+		if (json) log(done);
+		else console.log(`\n${done}`);
 		return 0;
 	} finally {
 		await demo.cleanup();

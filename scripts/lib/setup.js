@@ -66,10 +66,17 @@ function dataDir() {
  * - options.loadStyle: 'community' (default; `npm pack` unpacked as a community package) or 'custom'
  * - options.sandboxPort: 0 (default) for a free port
  * - options.log: progress lines (default: stderr)
+ * - options.startSandbox: the sandbox's startSandbox (default: from build/sandbox after
+ *   `npm run build:tools`; tests pass the TypeScript one)
  * Resolves with { sandbox, home, tarball, examples: [{ key, file, workflow (as imported) }], timings,
  * cleanup() } — cleanup() closes the sandbox and deletes the home and the tarball.
  */
-async function prepareDemo({ loadStyle = 'community', sandboxPort = 0, log = (line) => process.stderr.write(`${line}\n`) } = {}) {
+async function prepareDemo({
+	loadStyle = 'community',
+	sandboxPort = 0,
+	log = (line) => process.stderr.write(`${line}\n`),
+	startSandbox,
+} = {}) {
 	const timings = {};
 	const step = async (name, work) => {
 		const started = Date.now();
@@ -80,11 +87,11 @@ async function prepareDemo({ loadStyle = 'community', sandboxPort = 0, log = (li
 	await step('dependencies', () => ensureProjectDependencies(log));
 	if (!harness.isN8nInstalled()) log('installing a real n8n 2.41.1 into .harness/ (once; about 5–7 minutes)');
 	await step('n8n', () => harness.ensureN8n());
-	log('building the package and the sandbox');
-	const sandboxModule = await step('buildTools', () => loadSandboxModule());
+	log(startSandbox ? 'building and packing the package' : 'building the package and the sandbox');
+	const start = startSandbox ?? (await step('buildTools', () => loadSandboxModule())).startSandbox;
 	const tarball = await step('buildAndPack', () => harness.packPackage());
 
-	const sandbox = await sandboxModule.startSandbox({ port: sandboxPort, quiet: true });
+	const sandbox = await start({ port: sandboxPort, quiet: true });
 	let home;
 	const cleanup = async () => {
 		await sandbox.close();

@@ -1,0 +1,164 @@
+/**
+ * Shared by the real-n8n end-to-end tests: the sample data of examples/data read with the mapping
+ * library, and the payloads each vendor must receive from the example workflows. The nodes run
+ * inside a real n8n; these expectations come from the same library run here, so a test compares
+ * what went over the wire (through n8n's parameters, credentials, grouping, batching and
+ * transport) with what the library says each order becomes.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import {
+	parseCsv,
+	readFlatRows,
+	readShopifyOrder,
+	readWooCommerceOrder,
+	toAlgonomyOrder,
+	toEsputnikOrder,
+	toEsputnikOrderEvent,
+	toOdpOrderEvent,
+	toOptimizelyRecsOrder,
+} from '../../mapping';
+import type { CanonicalOrder } from '../../mapping';
+import examples = require('../../scripts/lib/examples');
+
+// A cold n8n install takes ~6 min on 2 cores (longer in CI without an npm cache); jest workers wait on its lock.
+export const INSTALL_TIMEOUT_MS = 25 * 60 * 1000;
+export const RUN_TIMEOUT_MS = 10 * 60 * 1000;
+
+export const WORKFLOW_IDS = examples.WORKFLOW_IDS;
+
+export function dataText(name: string): string {
+	return fs.readFileSync(path.join(examples.DATA_DIR, name), 'utf8');
+}
+
+/** The refunds export names its date and amount columns differently; the example nodes map them. */
+export const REFUND_COLUMNS = { orderDate: 'refund_date', total: 'refund_total' };
+
+export interface ErpExport {
+	rows: Record<string, string>[];
+	/** Valid orders, in order of first appearance (the order the nodes batch them). */
+	orders: CanonicalOrder[];
+	/** Orders the library refuses, with the rows they span. */
+	invalid: Array<{ orderId: string; rowIndexes: number[]; message: string }>;
+}
+
+export function erpExport(): ErpExport {
+	const rows = parseCsv(dataText(examples.DATA_FILES.erpCsv));
+	const groups = readFlatRows(rows, {});
+	return {
+		rows,
+		orders: groups.filter((group) => group.order).map((group) => group.order as CanonicalOrder),
+		invalid: groups
+			.filter((group) => group.error)
+			.map((group) => ({ orderId: group.orderId, rowIndexes: group.rowIndexes, message: String(group.error?.message) })),
+	};
+}
+
+export function refundOrders(): CanonicalOrder[] {
+	const groups = readFlatRows(parseCsv(dataText(examples.DATA_FILES.refundsCsv)), { columns: REFUND_COLUMNS });
+	const failed = groups.filter((group) => group.error);
+	if (failed.length) throw new Error(`refunds sample has invalid orders: ${failed.map((group) => group.error?.message).join('; ')}`);
+	return groups.map((group) => group.order as CanonicalOrder);
+}
+
+export function shopifyOrder(): CanonicalOrder {
+	return readShopifyOrder(JSON.parse(dataText(examples.DATA_FILES.shopifyBody)));
+}
+
+export function wooCommerceOrder(): CanonicalOrder {
+	return readWooCommerceOrder(JSON.parse(dataText(examples.DATA_FILES.wooCommerceBody)));
+}
+
+/** Parameters of a vendor node in a shipped example, by node name. */
+export function exampleParameters(key: keyof typeof WORKFLOW_IDS, nodeName: string): Record<string, unknown> {
+	const example = examples.loadExamples().find((entry) => entry.key === key);
+	const node = example?.workflow.nodes.find((entry) => entry.name === nodeName);
+	if (!node) throw new Error(`no node "${nodeName}" in example ${key}`);
+	return node.parameters;
+}
+
+/** What the webhook examples send for one shop order (their four vendor nodes). */
+export function webhookPayloads(order: CanonicalOrder) {
+	return {
+		// The webhook examples leave Language at the node's default, en-gb.
+		optimizely: toOptimizelyRecsOrder(order, { lang: 'en-gb' }),
+		algonomy: toAlgonomyOrder(order, {}),
+		esputnik: toEsputnikOrderEvent(order, { eventTypeKey: 'orderCreated', contactIdentifier: 'email' }),
+		odp: toOdpOrderEvent(order, { action: 'purchase' }),
+	};
+}
+
+/** What the nightly ERP example sends for its valid orders. */
+export function erpPayloads(orders: CanonicalOrder[]) {
+	return {
+		optimizely: orders.map((order) => toOptimizelyRecsOrder(order, { lang: 'de-de' })),
+		algonomy: orders.map((order) => toAlgonomyOrder(order, {})),
+		esputnik: { orders: orders.map((order) => toEsputnikOrder(order, { source: 'offline' })) },
+		odp: orders.map((order) => toOdpOrderEvent(order, { action: 'purchase' })),
+	};
+}
+
+const ODP_ACTION: Record<string, string> = { cancelled: 'cancel', refunded: 'refund', returned: 'return' };
+
+/** What the refunds example sends: ODP events per action, eSputnik orderCancelled for cancellations. */
+export function refundPayloads(orders: CanonicalOrder[]) {
+	const byStatus = (status: string) => orders.filter((order) => order.status === status);
+	return {
+		odpCancel: byStatus('cancelled').map((order) => toOdpOrderEvent(order, { action: ODP_ACTION.cancelled })),
+		odpRefund: byStatus('refunded').map((order) => toOdpOrderEvent(order, { action: ODP_ACTION.refunded })),
+		odpReturn: byStatus('returned').map((order) => toOdpOrderEvent(order, { action: ODP_ACTION.returned })),
+		esputnikCancelled: byStatus('cancelled').map((order) =>
+			toEsputnikOrderEvent(order, { eventTypeKey: 'orderCancelled', contactIdentifier: 'email' }),
+		),
+	};
+}
+
+/** The parts of a sandbox record the tests read (ReceivedRequest, or its JSON in the demo report). */
+export interface RecordedRequest {
+	seq: number;
+	vendor: string;
+	operation: string;
+	method: string;
+	path: string;
+	query: Record<string, string>;
+	headers: Record<string, string>;
+	body: unknown;
+	status: number;
+	accepted: boolean;
+}
+
+/** Counts of requests per "vendor.operation". */
+export function countByOperation(requests: RecordedRequest[]): Record<string, number> {
+	const counts: Record<string, number> = {};
+	for (const request of requests) {
+		const key = `${request.vendor}.${request.operation}`;
+		counts[key] = (counts[key] ?? 0) + 1;
+	}
+	return counts;
+}
+
+export function bodiesOf(requests: RecordedRequest[], vendor: string, operation: string): unknown[] {
+	return requests.filter((request) => request.vendor === vendor && request.operation === operation).map((request) => request.body);
+}
+
+/** The ODP event arrays received, keyed by "action:order ids" so tests find each request whatever the order of arrival. */
+export function odpEventBodies(requests: RecordedRequest[]): Array<Array<{ action: string; data: { order: { order_id: string } } }>> {
+	return bodiesOf(requests, 'odp', 'events') as Array<Array<{ action: string; data: { order: { order_id: string } } }>>;
+}
+
+/** The secret values of the sandbox's demo credentials: none may appear in anything the demo prints. */
+export function secretValues(credentials: {
+	optimizely: { siteToken: string };
+	algonomy: { clientSecret: string; apiKey: string };
+	esputnik: { apiKey: string };
+	odp: { apiKey: string };
+}): string[] {
+	return [
+		credentials.optimizely.siteToken,
+		credentials.algonomy.clientSecret,
+		credentials.algonomy.apiKey,
+		credentials.esputnik.apiKey,
+		credentials.odp.apiKey,
+	];
+}
