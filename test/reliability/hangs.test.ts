@@ -166,12 +166,10 @@ describe('hangs: a vendor that never answers', () => {
 		});
 		afterAll(async () => await tokenServer.close());
 
-		// BUG (credentials/AlgonomyOAuth2Api.credentials.ts, preAuthentication): the token request sets no
-		// timeout, so n8n's axios default applies (300 s) and the node's Timeout option does not reach it:
-		// a token endpoint that hangs holds the whole execution for 5 minutes. Expected: the token request
-		// gives up after a bounded time (e.g. `timeout: 10_000` in preAuthentication), so this run ends well
-		// within the 20 s allowed here.
-		it('BUG: the run still ends when the token endpoint hangs, with an error naming the timeout', async () => {
+		// Found here first: the token request had no timeout, so n8n's axios default (300 s) held the run.
+		// preAuthentication now gives up after 10 s (credentials/AlgonomyOAuth2Api.credentials.ts); the
+		// node's own Timeout option does not reach the token request.
+		it('the token endpoint hangs: the run still ends, the item fails naming the timeout', async () => {
 			const credential = {
 				type: 'algonomyOAuth2Api',
 				name: 'Algonomy hanging token',
@@ -189,6 +187,16 @@ describe('hangs: a vendor that never answers', () => {
 			const { error } = outputsOf(result);
 			expect(error).toHaveLength(1);
 			expect(String(error[0].json.error)).toMatch(/no answer within|timeout|timed out/i);
+			figures.push({
+				scenario: 'Algonomy token endpoint never answers',
+				'orders': 1,
+				'timeout / maxTries': '500 ms / 1 (token: 10 s)',
+				requests: tokenServer.requests.length,
+				'hung': tokenServer.requests.filter((request) => request.path.endsWith('/oauth2/token')).length,
+				sent: 0,
+				failed: error.length,
+				message: String(error[0].json.error),
+			});
 		}, 30_000);
 	});
 });
