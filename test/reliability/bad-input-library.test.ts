@@ -31,7 +31,7 @@ const AMOUNT_FIELDS = new Set(['shipping', 'tax', 'discount', 'subtotal', 'total
 const LONGEST_TEXT = 10_000;
 
 /** What must hold for any order a reader accepted, however odd its input was. */
-export function invariantProblems(order: CanonicalOrder): string[] {
+function invariantProblems(order: CanonicalOrder): string[] {
 	const problems: string[] = [];
 	if (typeof order.id !== 'string' || order.id === '') problems.push('id is not a non-empty text');
 	if (typeof order.dateTime !== 'string' || Number.isNaN(Date.parse(order.dateTime)) || !/(Z|[+-]\d\d:\d\d)$/.test(order.dateTime)) {

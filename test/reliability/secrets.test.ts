@@ -80,7 +80,7 @@ function stringifyAll(value: unknown): string {
 			if (seen.has(entry)) return '[Circular]';
 			seen.add(entry);
 		}
-		if (entry instanceof Error) return { name: entry.name, message: entry.message, stack: entry.stack, ...entry };
+		if (entry instanceof Error) return { ...entry, name: entry.name, message: entry.message, stack: entry.stack };
 		return entry;
 	});
 }

@@ -3,7 +3,7 @@
  * the engine in-memory items (NaN, Infinity, own `__proto__` keys and 30,000-row inputs survive,
  * which a JSON parameter cannot carry), a runner for one vendor node, and figure tables.
  */
-import type { IConnections, IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IExecuteFunctions } from 'n8n-workflow';
+import type { IConnections, IDataObject, INodeExecutionData, INodeParameters, INodeType, INodeTypeDescription, IExecuteFunctions } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import type { ReceivedRequest } from '../../sandbox';
@@ -87,7 +87,7 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 					{
 						name: NODE_NAME,
 						type: options.node,
-						parameters: options.parameters,
+						parameters: options.parameters as INodeParameters,
 						onError: options.onError,
 						credentials: options.credential
 							? { [credentialType]: { id: options.credential.name ?? credentialType, name: options.credential.name ?? credentialType } }
