@@ -205,6 +205,10 @@ function sameCell(a: unknown, b: unknown, numeric: boolean, options: ResolvedPar
 	const left = typeof a === 'string' ? a.trim() : a;
 	const right = typeof b === 'string' ? b.trim() : b;
 	if (left === right) return true;
+	// Only primitives are compared by text: String() of a null-prototype object throws and of a deeply
+	// nested array overflows the stack. Two different non-primitive cells are a conflict.
+	const isPrimitive = (value: unknown) => value === null || (typeof value !== 'object' && typeof value !== 'function');
+	if (!isPrimitive(left) || !isPrimitive(right)) return false;
 	if (typeof left === 'number' || typeof right === 'number') {
 		if (String(left) === String(right)) return true;
 	}

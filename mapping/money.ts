@@ -45,17 +45,21 @@ export function sumMoney(values: readonly number[]): number {
 }
 
 function sumMoneyBig(values: readonly number[]): number {
-	if (!values.every((value) => Number.isFinite(value))) return Number.NaN;
+	const scaled = values.map(toScaled);
+	// Beyond ~1.8e302 the scaled value itself overflows to Infinity, which BigInt() cannot take.
+	if (!scaled.every((value) => Number.isFinite(value))) return Number.NaN;
 	let total = BigInt(0);
-	for (const value of values) total += BigInt(toScaled(value));
+	for (const value of scaled) total += BigInt(value);
 	return scaledToNumber(total);
 }
 
 /** a − b, exact to 6 decimals. */
 export function subtractMoney(a: number, b: number): number {
-	const difference = toScaled(a) - toScaled(b);
-	if (!Number.isFinite(difference)) return Number.NaN;
-	if (difference > SAFE || difference < -SAFE) return scaledToNumber(BigInt(toScaled(a)) - BigInt(toScaled(b)));
+	const left = toScaled(a);
+	const right = toScaled(b);
+	if (!Number.isFinite(left) || !Number.isFinite(right)) return Number.NaN;
+	const difference = left - right;
+	if (difference > SAFE || difference < -SAFE) return scaledToNumber(BigInt(left) - BigInt(right));
 	return scaledToNumber(difference);
 }
 

@@ -263,9 +263,8 @@ export function toEsputnikOrder(order: CanonicalOrder, options?: { source?: 'onl
 		const customer = source.customer;
 		const status = esputnikStatus(source.status, issues);
 		if (source.total === undefined) issues.add('total', 'is required by eSputnik (totalCost)');
-		if (customer.email === undefined && customer.phone === undefined && customer.id === undefined) {
-			issues.add('customer', 'needs an e-mail, phone or id so eSputnik can find the contact');
-		}
+		// v1/orders requires externalCustomerId on every order (the vendor answers 400 without it).
+		if (customer.id === undefined) issues.add('customer.id', "is required by eSputnik's v1/orders (externalCustomerId)");
 		if (issues.length > 0) throw new OrderValidationError(issues.items);
 		const bulk = { externalOrderId: source.id } as EsputnikBulkOrder;
 		setIf(bulk, 'externalCustomerId', customer.id);

@@ -182,11 +182,26 @@ export function redactSecrets(value: unknown, secrets: string[]): unknown {
 	return value;
 }
 
+/** Every written form of a secret that a vendor answer could echo: as is, URL- or form-encoded, JSON-escaped, Base64. */
+function secretForms(secret: string): string[] {
+	const forms = [
+		secret,
+		encodeURIComponent(secret),
+		new URLSearchParams({ s: secret }).toString().slice(2),
+		JSON.stringify(secret).slice(1, -1),
+		Buffer.from(secret).toString('base64'),
+		Buffer.from(`n8n:${secret}`).toString('base64'),
+	];
+	// Longest first, so a form is never half-replaced by a shorter one it contains.
+	return [...new Set(forms)].sort((a, b) => b.length - a.length);
+}
+
 async function collectSecrets(context: IExecuteFunctions, operation: DeliveryOperation<unknown>): Promise<string[]> {
 	const credentials = await context.getCredentials(operation.credentialType);
 	return operation.secretFields
 		.map((field) => credentials[field])
-		.filter((value): value is string => typeof value === 'string' && value.length >= 4);
+		.filter((value): value is string => typeof value === 'string' && value.length >= 4)
+		.flatMap(secretForms);
 }
 
 async function sendBatch<P>(

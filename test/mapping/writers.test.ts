@@ -187,7 +187,8 @@ describe('toEsputnikOrder (bulk v1/orders)', () => {
 				{ externalItemId: 'X-7', name: 'Plate', quantity: 1, cost: 11 },
 			],
 		});
-		expect(issuesOf(() => toEsputnikOrder({ ...order, customer: {} }))[0].path).toBe('customer');
+		expect(issuesOf(() => toEsputnikOrder({ ...order, customer: {} }))[0].path).toBe('customer.id');
+		expect(issuesOf(() => toEsputnikOrder({ ...order, customer: { email: 'a@b.example' } }))[0].path).toBe('customer.id');
 		expect(issuesOf(() => toEsputnikOrder(order, { source: 'pos' as 'online' }))[0].path).toBe('options.source');
 	});
 });
