@@ -64,6 +64,10 @@ export interface RunningN8n {
 	readyAfterMs: number;
 	output(): string;
 	exited(): { code?: number | null; signal?: NodeJS.Signals | null; error?: Error } | undefined;
+	/** Resolves when n8n's output matches; rejects if n8n exits or the time runs out first. */
+	waitForOutput(pattern: RegExp, options?: { timeoutMs?: number }): Promise<void>;
+	/** Resolves once the production webhook /webhook/<path> takes `method` (default POST) requests. */
+	waitForWebhook(path: string, options?: { method?: string; timeoutMs?: number }): Promise<void>;
 	stop(options?: { timeoutMs?: number }): Promise<{ code?: number | null; signal?: NodeJS.Signals | null; error?: Error }>;
 }
 

@@ -567,6 +567,42 @@ async function startN8n(home, { port, readyTimeoutMs = 3 * 60 * 1000, env: extra
 		}
 		await new Promise((resolve) => setTimeout(resolve, 250));
 	}
+	/** Resolves when n8n's output matches `pattern`; rejects if n8n exits or timeoutMs passes first. */
+	async function waitForOutput(pattern, { timeoutMs = 2 * 60 * 1000 } = {}) {
+		const until = Date.now() + timeoutMs;
+		for (;;) {
+			if (pattern.test(log)) return;
+			if (exited) throw new Error(`n8n exited while waiting for ${pattern}:\n${tail(log)}`);
+			if (Date.now() > until) throw new Error(`n8n did not log ${pattern} within ${timeoutMs} ms:\n${tail(log)}`);
+			await new Promise((resolve) => setTimeout(resolve, 200));
+		}
+	}
+
+	/**
+	 * Resolves once the production webhook at /webhook/<path> takes `method` requests. n8n 2.x
+	 * activates published workflows in the background after it is ready, so a webhook may answer 404
+	 * at first; a GET tells without running anything ("… Did you mean to make a POST request?").
+	 */
+	async function waitForWebhook(webhookPath, { method = 'POST', timeoutMs = 3 * 60 * 1000 } = {}) {
+		const until = Date.now() + timeoutMs;
+		const url = `${baseUrl}/webhook/${webhookPath.replace(/^\/+/, '')}`;
+		let last = '';
+		for (;;) {
+			if (exited) throw new Error(`n8n exited while waiting for webhook ${url}:\n${tail(log)}`);
+			try {
+				const response = await fetch(url, { method: 'GET', signal: AbortSignal.timeout(5000) });
+				last = `${response.status} ${await response.text()}`;
+				if (method === 'GET' && response.status !== 404) return;
+				const registered = /Did you mean to make a (.+?) request\?/.exec(last)?.[1].split(/, | or /) ?? [];
+				if (registered.includes(method)) return;
+			} catch (error) {
+				last = error.message;
+			}
+			if (Date.now() > until) throw new Error(`webhook ${method} ${url} was not registered within ${timeoutMs} ms (last answer: ${last.slice(0, 300)})`);
+			await new Promise((resolve) => setTimeout(resolve, 500));
+		}
+	}
+
 	return {
 		baseUrl,
 		port: listenPort,
@@ -574,6 +610,8 @@ async function startN8n(home, { port, readyTimeoutMs = 3 * 60 * 1000, env: extra
 		readyAfterMs: Date.now() - started,
 		output: () => log,
 		exited: () => exited,
+		waitForOutput,
+		waitForWebhook,
 		stop,
 	};
 }

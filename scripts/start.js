@@ -17,6 +17,7 @@ const { prepareDemo, elapsed, REPO_ROOT } = require('./lib/setup');
 
 const DEFAULT_PORT = 5678;
 const WEBHOOK_EXAMPLES = ['shopify', 'wooCommerce'];
+const WEBHOOK_PATHS = ['order-sync/shopify/orders-create', 'order-sync/woocommerce/order-created'];
 
 function log(line) {
 	process.stderr.write(`[start] ${line}\n`);
@@ -79,6 +80,8 @@ async function main() {
 		}
 		log('starting the n8n editor');
 		server = await harness.startN8n(demo.home, { port });
+		// n8n activates published workflows in the background: say "ready" when their webhooks answer.
+		for (const webhookPath of WEBHOOK_PATHS) await server.waitForWebhook(webhookPath);
 		const owner = await harness.setupOwner(server.baseUrl, {
 			email: 'owner@order-sync.example',
 			password: newPassword(),
@@ -127,10 +130,10 @@ function printReady({ demo, server, owner, portNote, seconds }) {
 	out();
 	out(`The webhook examples are published; send them the sample orders from ${dataDir}/:`);
 	out(
-		`  curl -X POST -H 'content-type: application/json' --data @${dataDir}/${examples.DATA_FILES.shopifyBody} ${server.baseUrl}/webhook/order-sync/shopify/orders-create`,
+		`  curl -X POST -H 'content-type: application/json' --data @${dataDir}/${examples.DATA_FILES.shopifyBody} ${server.baseUrl}/webhook/${WEBHOOK_PATHS[0]}`,
 	);
 	out(
-		`  curl -X POST -H 'content-type: application/json' --data @${dataDir}/${examples.DATA_FILES.wooCommerceBody} ${server.baseUrl}/webhook/order-sync/woocommerce/order-created`,
+		`  curl -X POST -H 'content-type: application/json' --data @${dataDir}/${examples.DATA_FILES.wooCommerceBody} ${server.baseUrl}/webhook/${WEBHOOK_PATHS[1]}`,
 	);
 	out();
 	out('Everything runs on 127.0.0.1 in a throw-away n8n home, deleted on exit. Press Ctrl-C to stop.');

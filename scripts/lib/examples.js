@@ -232,9 +232,9 @@ function erpExport() {
 		sticky(
 			id,
 			'About this workflow',
-			[-60, -300],
+			[-60, -260],
 			700,
-			300,
+			240,
 			[
 				'## Nightly ERP export → four vendors',
 				'Reads the ERP/POS export (CSV, **one row per order line**; rows of one order may be interleaved),',
@@ -302,7 +302,7 @@ function webhookExample({ id, shop, webhookName, urlPath, sampleName, headers, b
 			options: {},
 		}),
 		rejectedOrders(id, [900, 380]),
-		sticky(id, 'About this workflow', [-60, -300], 560, 300, note),
+		sticky(id, 'About this workflow', [-60, -280], 580, 260, note),
 	];
 	const connections = {};
 	connect(connections, 'Run with the sample order', sampleName);
@@ -432,9 +432,9 @@ function refundsAndCancellations() {
 		sticky(
 			id,
 			'About this workflow',
-			[-60, -320],
+			[-60, -280],
 			720,
-			320,
+			260,
 			[
 				'## Refunds and cancellations → ODP and eSputnik',
 				'Reads the ERP\'s refunds export (one row per refunded or cancelled line; `status` is',
