@@ -231,12 +231,10 @@ describe('bad input in the n8n engine: minimal cases found by the generator', ()
 	});
 	afterAll(async () => await sandbox?.close());
 
-	// BUG (mapping/writers/esputnik.ts toEsputnikOrder, with sandbox/vendors/esputnik.ts and the vendor
-	// contract): the writer accepts a bulk order whose customer has an e-mail or phone but no id and
-	// leaves out externalCustomerId, which v1/orders requires; the vendor answers 400 and the user gets
-	// "HTTP 400: orders[0].externalCustomerId is required" instead of a field path of their input.
-	// Expected: refused before sending with an issue at customer.id (or a documented fallback the vendor accepts).
-	it('BUG: an eSputnik bulk order without a customer id is refused before sending, naming customer.id', async () => {
+	// Found by this suite (fixed in 6d8348b, mapping/writers/esputnik.ts toEsputnikOrder): a bulk order
+	// with an e-mail but no customer id went out without externalCustomerId, which v1/orders requires;
+	// the user got "HTTP 400: orders[0].externalCustomerId is required" instead of a path in their input.
+	it('an eSputnik bulk order without a customer id is refused before sending, naming customer.id', async () => {
 		sandbox.reset();
 		const order = { ...TEMPLATES.canonical(), id: 'NO-CUSTOMER-ID', customer: { email: 'jane.doe@example.com' } };
 		const result = await runNode({

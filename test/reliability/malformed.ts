@@ -222,6 +222,7 @@ function planOf(kind: TemplateKind): Plan {
 		}
 	};
 	walk(template, [], '');
+	deepFreeze(template);
 	const plan: Plan = {
 		slots,
 		amountSlots: slots.filter((slot) => slot.amount || slot.numeric),
@@ -231,6 +232,24 @@ function planOf(kind: TemplateKind): Plan {
 	};
 	plans.set(kind, plan);
 	return plan;
+}
+
+/**
+ * Templates are frozen: library-mode inputs share every part of the template that no mutation
+ * touched (copy on write, see `resolve`), which keeps generating 100,000 inputs cheap — and a reader
+ * that tried to change its input would throw on a frozen part and show up as a crash.
+ */
+function deepFreeze(value: unknown): void {
+	if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
+	for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+	Object.freeze(value);
+}
+
+function shallowCopy(value: Record<string, unknown> | unknown[]): Record<string, unknown> | unknown[] {
+	if (Array.isArray(value)) return value.slice();
+	const copy: Record<string, unknown> = {};
+	for (const key of Object.keys(value)) copy[key] = value[key];
+	return copy;
 }
 
 /** A plain deep copy of a JSON template (faster than structuredClone). */
@@ -248,14 +267,26 @@ function isPlainContainer(value: unknown): value is Record<string, unknown> | un
 	return prototype === Object.prototype || prototype === Array.prototype;
 }
 
-/** Follows keys from the root; undefined when an earlier mutation replaced something on the way. */
+/**
+ * Follows keys from the root and returns a container this input owns (frozen template parts on the
+ * way are copied first); undefined when an earlier mutation replaced something on the way.
+ */
 function resolve(root: unknown, keys: Array<string | number>): Record<string, unknown> | unknown[] | undefined {
 	let current: unknown = root;
 	for (const key of keys) {
 		if (!isPlainContainer(current)) return undefined;
-		current = safeGet(current, key);
+		let child = safeGet(current, key);
+		if (isPlainContainer(child) && Object.isFrozen(child) && !Object.isFrozen(current)) {
+			child = shallowCopy(child);
+			try {
+				Object.defineProperty(current, key, { value: child, enumerable: true, writable: true, configurable: true });
+			} catch {
+				return undefined;
+			}
+		}
+		current = child;
 	}
-	return isPlainContainer(current) ? current : undefined;
+	return isPlainContainer(current) && !Object.isFrozen(current) ? current : undefined;
 }
 
 interface MutationContext {
@@ -280,13 +311,13 @@ function randomSlot(context: MutationContext): Slot | undefined {
 	return slotFrom(context, context.plan.slots);
 }
 
-function randomObject(context: MutationContext): { object: Record<string, unknown>; path: string } {
+function randomObject(context: MutationContext): { object: Record<string, unknown>; path: string; keys: Array<string | number> } {
 	for (let attempt = 0; attempt < 4; attempt++) {
 		const planned = pick(context.plan.objects, context.random);
 		const object = resolve(context.root, planned.keys);
-		if (object && !Array.isArray(object)) return { object, path: planned.path };
+		if (object && !Array.isArray(object)) return { object, path: planned.path, keys: planned.keys };
 	}
-	return { object: context.root, path: '' };
+	return { object: context.root, path: '', keys: [] };
 }
 
 function setSlot(slot: Slot, value: unknown): void {
@@ -299,7 +330,11 @@ function setSlot(slot: Slot, value: unknown): void {
 
 /** An own property with a dangerous name, the way JSON.parse creates one. */
 function defineOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-	Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+	try {
+		Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+	} catch {
+		// A parent made unextensible by an earlier mutation keeps its keys.
+	}
 }
 
 type Mutation = (context: MutationContext) => string;
@@ -381,15 +416,15 @@ const MUTATIONS: Array<{ weight: number; name: string; apply: Mutation }> = [
 		weight: 2,
 		name: 'prototype keys',
 		apply: (context) => {
-			const { object, path } = randomObject(context);
+			const { object, path, keys } = randomObject(context);
 			const roll = context.random();
 			if (roll < 0.4) defineOwn(object, '__proto__', { polluted: 'yes', toString: 'polluted' });
 			else if (roll < 0.7) defineOwn(object, 'constructor', { prototype: { polluted: 'yes' } });
 			else if (roll < 0.85) defineOwn(object, 'prototype', { polluted: 'yes' });
 			else {
 				// A dangerous key where a name is expected: attributes, columns.
-				const attributes = safeGet(object, 'attributes');
-				const target = (isPlainContainer(attributes) && !Array.isArray(attributes) ? attributes : object) as Record<string, unknown>;
+				const attributes = resolve(context.root, [...keys, 'attributes']);
+				const target = (attributes && !Array.isArray(attributes) ? attributes : object) as Record<string, unknown>;
 				defineOwn(target, pick(['__proto__', 'constructor', 'hasOwnProperty', 'toString', 'valueOf'], context.random), { polluted: 'yes' });
 			}
 			return `${path || '(root)'}: prototype key`;
@@ -482,7 +517,8 @@ export function malformedInputs(
 			return { value: whole.value, mutations: [whole.label], wholeInputReplaced: whole.notObject };
 		}
 		const plan = planOf(kind);
-		const root = cloneJson(plan.template) as Record<string, unknown>;
+		// Node mode: a full copy (n8n's engine may touch item objects); library mode: copy on write.
+		const root = (mode === 'node' ? cloneJson(plan.template) : shallowCopy(plan.template)) as Record<string, unknown>;
 		const context: MutationContext = { root, plan, random, mode, unreadableValues };
 		const count = 1 + Math.floor(random() * 3);
 		const mutations: string[] = [];

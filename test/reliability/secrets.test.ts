@@ -43,11 +43,9 @@ const PLAIN: CanarySet = {
 
 /**
  * Characters that URL or form encoding changes: a secret must not leak in its encoded form either.
- * BUG (nodes/shared/delivery.ts redactSecrets / collectSecrets): the Algonomy apiKey travels in the URL
- * path percent-encoded (encodeURIComponent in nodes/Algonomy/Algonomy.node.ts); a vendor answer that
- * echoes the URL carries "Canary%2BApi%2FKey…", which the scrubber does not know, so it reaches the error
- * output, the run error and (stop on error) n8n's log. Fix: redact encodeURIComponent(secret) (and the
- * form-encoded variant) alongside each secret.
+ * Found by this suite (fixed in 6d8348b, nodes/shared/delivery.ts): the Algonomy apiKey travels
+ * percent-encoded in the URL path; a vendor echoing the URL carried "Canary%2BApi%2FKey…" past the
+ * scrubber into the error output, the run error and n8n's log.
  */
 const SPECIAL: CanarySet = {
 	label: 'with + / = & ? and space',
