@@ -149,7 +149,8 @@ describe('n8n editor server with the examples (as npm start runs it)', () => {
 				});
 				const page = context.pages()[0] ?? (await context.newPage());
 				page.setDefaultTimeout(60_000);
-				const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOT_DIR, name) });
+				// Transitions finished, so a picture never catches a half-faded state.
+				const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOT_DIR, name), animations: 'disabled' });
 
 				// Sign in as the owner.
 				await page.goto(`${baseUrl}/signin`);
@@ -201,7 +202,7 @@ describe('n8n editor server with the examples (as npm start runs it)', () => {
 				await page.getByTestId('edge-label').filter({ hasText: '69 items' }).first().waitFor();
 				await page.getByTestId('edge-label').filter({ hasText: /^\s*2 items\s*$/ }).first().waitFor();
 				await waitForToastGone(page, 'Workflow executed successfully');
-				await page.getByTestId('canvas-background').click({ position: { x: 1150, y: 160 } }); // nothing selected or hovered
+				await page.mouse.click(1200, 230); // an empty spot of the canvas: nothing selected or hovered
 				await shot('erp-workflow-run.png');
 
 				// One node's parameters, with the run's input and output beside them.
@@ -233,9 +234,10 @@ describe('n8n editor server with the examples (as npm start runs it)', () => {
 				expect(after.length).toBeGreaterThan(before);
 				expect(after.every((request) => request.accepted)).toBe(true);
 				await testSuccess.waitFor();
-				// While testing, the button reads "Retrying"; back to "Retry" when the test is done.
-				await testSuccess.getByRole('button', { name: 'Retry', exact: true }).waitFor();
+				// While testing, the button shows a spinner (the sandbox has the request by now); it goes when the answer is in.
+				await testSuccess.locator('.n8n-spinner').waitFor({ state: 'detached' });
 				await expect(testSuccess.textContent()).resolves.toContain('Connection tested successfully');
+				await page.mouse.move(330, 620); // off the button, so it is not drawn hovered
 				await shot('credential-test.png');
 			} finally {
 				await context?.close();
