@@ -7,7 +7,13 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { ALGONOMY_BASE_URL_EXPRESSION, algonomyBaseUrl, CUSTOM_BASE_URL_OPTION, customBaseUrlProperty } from '../nodes/shared/endpoints';
+import {
+	ALGONOMY_BASE_URL_EXPRESSION,
+	algonomyBaseUrl,
+	CUSTOM_BASE_URL_OPTION,
+	customBaseUrlProperty,
+	TOKEN_REQUEST_TIMEOUT_MS,
+} from '../nodes/shared/endpoints';
 
 /**
  * OAuth2 client credentials through `preAuthentication` and an expirable hidden token, not by
@@ -86,7 +92,7 @@ export class AlgonomyOAuth2Api implements ICredentialType {
 			}).toString(),
 			json: false,
 			// A token endpoint that never answers must not hang the execution.
-			timeout: 10_000,
+			timeout: TOKEN_REQUEST_TIMEOUT_MS,
 		})) as string | { access_token?: string };
 		const parsed = typeof response === 'string' ? (JSON.parse(response) as { access_token?: string }) : response;
 		if (!parsed?.access_token) {

@@ -48,12 +48,14 @@ function readOdpVerdict(response: VendorResponse, count: number): BatchVerdict {
 	};
 }
 
-function eventsOperation(baseUrl: string, action: string): DeliveryOperation<OdpOrderEvent> {
+function eventsOperation(baseUrl: string): DeliveryOperation<OdpOrderEvent> {
 	return {
 		name: 'odp.sendOrderEvent',
 		credentialType: CREDENTIAL,
 		maxBatchSize: MAX_BATCH,
-		retryAmbiguousFailures: !SUBTRACTING_ACTIONS.has(action),
+		// ODP events are immutable and each one counts: a purchase sent twice is two purchases, a refund
+		// sent twice subtracts twice. After a lost answer we report instead of risking a second copy.
+		retryAmbiguousFailures: false,
 		secretFields: SECRET_FIELDS,
 		buildRequest: (payloads) => ({ method: 'POST', url: `${baseUrl}/events`, body: payloads }),
 		readVerdict: (response, payloads) => readOdpVerdict(response, payloads.length),
@@ -158,7 +160,7 @@ export class OptimizelyDataPlatform implements INodeType {
 			},
 			{
 				displayName:
-					'Returns, refunds and cancels subtract from the order each time ODP receives them. This node sends each (order, action, amount) once per run and never retries one whose answer was lost. Across runs, feed each refund once, e.g. by remembering sent refund IDs or filtering on the refund date.',
+					'Returns, refunds and cancels subtract from the order each time ODP receives them. This node sends each (order, action, amount) once per run and never resends an event whose answer was lost. Across runs, feed each refund once, e.g. by remembering sent refund IDs or filtering on the refund date.',
 				name: 'refundNotice',
 				type: 'notice',
 				default: '',
@@ -206,5 +208,5 @@ async function sendOrders(context: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 	const units: Array<DeliveryUnit<OdpOrderEvent>> = unitsFromOrders(orders, (order) => toOdpOrderEvent(order, { action, defaultCallingCode }));
 	markRepeatedSubtractions(units, action);
-	return await deliver(context, items.length, units, eventsOperation(baseUrl, action), settings);
+	return await deliver(context, items.length, units, eventsOperation(baseUrl), settings);
 }

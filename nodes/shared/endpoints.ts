@@ -21,6 +21,9 @@ export const ALGONOMY_HOSTS = {
 
 export const ESPUTNIK_BASE_URL = 'https://esputnik.com/api';
 
+/** How long an OAuth2 token request may take before the run gives up on it. */
+export const TOKEN_REQUEST_TIMEOUT_MS = 10_000;
+
 export const ODP_HOSTS = {
 	us: 'https://api.zaius.com/v3',
 	eu: 'https://api.eu1.odp.optimizely.com/v3',
@@ -124,7 +127,7 @@ export function odpBaseUrl(credentials: { region?: unknown; apiKey?: unknown; ba
  * otherwise an address that cannot resolve, so the test fails instead of sending secrets in clear.
  */
 const SAFE_CUSTOM_URL =
-	"(/^https:\\/\\//i.test($credentials.baseUrl) || /^http:\\/\\/(localhost|127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}|\\[::1\\])(:\\d+)?(\\/|$)/i.test($credentials.baseUrl) ? $credentials.baseUrl.replace(/\\/+$/, '') : 'https://plain-http-refused.invalid')";
+	"(!/^[a-z][a-z0-9+.-]*:\\/\\/[^\\/?#]*@/i.test($credentials.baseUrl) && (/^https:\\/\\//i.test($credentials.baseUrl) || /^http:\\/\\/(localhost|127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}|\\[::1\\])(:\\d+)?(\\/|$)/i.test($credentials.baseUrl)) ? $credentials.baseUrl.replace(/\\/+$/, '') : 'https://plain-http-refused.invalid')";
 
 export const OPTIMIZELY_RECS_BASE_URL_EXPRESSION =
 	"={{ $credentials.environment === 'custom' ? " +

@@ -1,6 +1,8 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
+import { TOKEN_REQUEST_TIMEOUT_MS } from './endpoints';
+
 /**
  * The one transport every node in this package uses: authentication through n8n's credential
  * helpers, retries with exponential backoff and jitter, Retry-After, timeouts, bounded concurrency.
@@ -54,12 +56,17 @@ const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
 interface ErrorFacts {
 	statusCode?: number;
 	code?: string;
+	/** The request URL, only to tell a failed token request apart; never shown (it may hold a key). */
+	url?: string;
 }
 
 function errorFacts(error: unknown): ErrorFacts {
 	const facts: ErrorFacts = {};
-	let current = error as { code?: unknown; httpCode?: unknown; cause?: unknown; response?: { status?: unknown } } | undefined;
+	let current = error as
+		| { code?: unknown; httpCode?: unknown; cause?: unknown; response?: { status?: unknown }; config?: { url?: unknown } }
+		| undefined;
 	for (let depth = 0; current && depth < 4; depth++) {
+		if (facts.url === undefined && typeof current.config?.url === 'string') facts.url = current.config.url;
 		if (facts.statusCode === undefined) {
 			const status = current.response?.status ?? current.httpCode;
 			const parsed = Number(status);
@@ -150,9 +157,14 @@ export async function sendWithRetry(
 			}
 			const neverSent = facts.code !== undefined && NOT_SENT_CODES.has(facts.code);
 			const timedOut = facts.code !== undefined && TIMEOUT_CODES.has(facts.code);
-			const description = timedOut
-				? `no answer within ${policy.timeoutMs} ms`
-				: `connection failed (${facts.code ?? 'unknown network error'})`;
+			const tokenRequest = facts.url?.includes('/oauth2/token') === true;
+			const description = tokenRequest
+				? timedOut
+					? `the access-token request got no answer within ${TOKEN_REQUEST_TIMEOUT_MS / 1000} s`
+					: `the access-token request failed (${facts.code ?? 'network error'})`
+				: timedOut
+					? `no answer within ${policy.timeoutMs} ms`
+					: `connection failed (${facts.code ?? 'unknown network error'})`;
 			if (!neverSent && !policy.retryAmbiguousFailures) {
 				return {
 					failure: {

@@ -89,9 +89,10 @@ describe('vendor-level verdicts', () => {
 	});
 
 	it.each([
-		['refund', 1, 'failed'],
-		['purchase', 2, 'sent'],
-	])('a timed-out ODP %s is retried only when a repeat cannot subtract twice', async (action, requests, status) => {
+		['refund event', 'sendOrderEvent', 'refund', 1, 'failed'],
+		['purchase event', 'sendOrderEvent', 'purchase', 1, 'failed'],
+		['order object (an upsert)', 'upsertOrderObject', 'purchase', 2, 'sent'],
+	])('a timed-out ODP %s is retried only when a repeat cannot count twice', async (_label, operation, action, requests, status) => {
 		let hangFirst = true;
 		vendor = await startTestServer(async () => {
 			if (hangFirst) {
@@ -105,7 +106,7 @@ describe('vendor-level verdicts', () => {
 			credential: { type: 'optimizelyDataPlatformApi', name: 'fake', data: { region: 'custom', baseUrl: `${vendor.url}/v3`, apiKey: 'k-123456' } },
 			items: erpRows(1, 1),
 			onError: 'continueRegularOutput',
-			parameters: { operation: 'sendOrderEvent', eventAction: action, orderSource: 'flatRows', options: { timeoutMs: 300, retryDelayMs: 5 } },
+			parameters: { operation, eventAction: action, orderSource: 'flatRows', options: { timeoutMs: 300, retryDelayMs: 5 } },
 		});
 		expect(result.status).toBe('success');
 		expect(vendor.requests).toHaveLength(requests);

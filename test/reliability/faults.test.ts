@@ -44,7 +44,7 @@ interface FaultCase {
 	concurrency: number;
 	batchSize?: number;
 	parameters: IDataObject;
-	/** ODP return/refund/cancel: never resent after an ambiguous failure. */
+	/** ODP events (purchase, return, refund, cancel): never resent after an ambiguous failure. */
 	subtracting?: boolean;
 }
 
@@ -91,6 +91,7 @@ const CASES: FaultCase[] = [
 		concurrency: 8,
 		batchSize: 100,
 		parameters: { operation: 'sendOrderEvent', eventAction: 'purchase', orderSource: 'flatRows' },
+		subtracting: true,
 	},
 	{
 		label: 'ODP: order objects',

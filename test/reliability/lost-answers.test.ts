@@ -70,7 +70,8 @@ const CASES: LostAnswerCase[] = [
 		orders: 2000,
 		batchSize: 20,
 		parameters: { operation: 'sendOrderEvent', eventAction: 'purchase', orderSource: 'flatRows' },
-		effectOfCopy: 'a second purchase event (ODP events are immutable)',
+		subtracting: true,
+		effectOfCopy: 'would be a second purchase (ODP events are immutable): never sent twice',
 	},
 	{
 		label: 'ODP: order objects',
