@@ -44,8 +44,16 @@ async function ensureProjectDependencies(log) {
 	if (fs.existsSync(path.join(REPO_ROOT, 'node_modules', 'typescript', 'package.json'))) return false;
 	log('node_modules is missing: running npm ci (about a minute)');
 	const started = Date.now();
-	await run('npm', ['ci', '--no-audit', '--no-fund'], { label: 'npm ci' });
-	log(`npm ci done in ${elapsed(started)}`);
+	try {
+		await run('npm', ['ci', '--no-audit', '--no-fund'], { label: 'npm ci' });
+	} catch (error) {
+		// npm ci refuses a lock file that lacks optional platform packages the registry does not serve
+		// (EUSAGE "… package.json and package-lock.json … in sync"); npm install takes the same lock as is.
+		if (!/in sync|EUSAGE/.test(error.message)) throw error;
+		log('npm ci refused the lock file (optional platform packages missing from it): running npm install --no-save instead');
+		await run('npm', ['install', '--no-save', '--no-audit', '--no-fund'], { label: 'npm install --no-save' });
+	}
+	log(`dependencies installed in ${elapsed(started)}`);
 	return true;
 }
 

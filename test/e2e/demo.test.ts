@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import harness = require('../../harness/n8n');
+import examples = require('../../scripts/lib/examples');
 import { SANDBOX_DEFAULT_CREDENTIALS } from '../../sandbox';
 import {
 	INSTALL_TIMEOUT_MS,
@@ -222,5 +223,26 @@ describe('npm run demo (real n8n, community package)', () => {
 			[...expected.esputnikCancelled].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
 		);
 		for (const node of workflow('refunds').vendorNodes) expect(node).toMatchObject({ ran: true, orders: 2, sent: 2, errorItems: 0 });
+	});
+});
+
+describe('the shipped example files', () => {
+	it('are exactly what scripts/lib/examples.js builds (sample bodies equal examples/data)', () => {
+		for (const built of examples.buildExamples()) {
+			const committed = fs.readFileSync(path.join(examples.EXAMPLES_DIR, built.file), 'utf8');
+			expect(committed).toBe(examples.serialize(built.workflow));
+		}
+	});
+
+	it('use the package as users install it, fixed ids, and send bad orders to the error output', () => {
+		const shipped = examples.loadExamples();
+		expect(shipped.map((entry) => entry.workflow.id)).toEqual(Object.values(examples.WORKFLOW_IDS));
+		for (const { workflow } of shipped) {
+			const ours = workflow.nodes.filter((node) => node.type.startsWith('n8n-nodes-order-sync.'));
+			expect(ours.length).toBeGreaterThanOrEqual(4);
+			for (const node of ours) expect(node.onError).toBe('continueErrorOutput');
+			// n8n's CLI starts a workflow at its Manual Trigger.
+			expect(workflow.nodes.some((node) => node.type === 'n8n-nodes-base.manualTrigger')).toBe(true);
+		}
 	});
 });
