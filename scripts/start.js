@@ -123,7 +123,8 @@ function printReady({ demo, server, owner, portNote, seconds }) {
 	out(`  Login:    ${owner.email}`);
 	out(`  Password: ${owner.password}`);
 	out();
-	out(`Our nodes are installed as a community package (${demo.home.loadStyle === 'custom' ? 'N8N_CUSTOM_EXTENSIONS' : 'npm pack'}); search "order" in the nodes panel.`);
+	const how = demo.home.loadStyle === 'custom' ? 'through N8N_CUSTOM_EXTENSIONS' : 'as a community package (npm pack)';
+	out(`Our nodes are installed ${how}: search "Optimizely", "Algonomy" or "eSputnik" in the nodes panel.`);
 	out(`Credentials point at the vendor sandbox ${demo.sandbox.url} (control API: ${demo.sandbox.url}/_sandbox/stats).`);
 	out('Example workflows (open one and press "Execute workflow"):');
 	for (const example of demo.examples) out(`  ${server.baseUrl}/workflow/${example.workflow.id}  ${example.workflow.name}`);
