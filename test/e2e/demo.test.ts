@@ -65,8 +65,8 @@ function runDemo(args: string[]): Promise<{ code: number | null; stdout: string;
 }
 
 describe('npm run demo (real n8n, community package)', () => {
-	const reportDir = fs.mkdtempSync(path.join(os.tmpdir(), 'order-sync-demo-'));
-	const reportFile = path.join(reportDir, 'report.json');
+	let reportDir = '';
+	let reportFile = '';
 	let result: { code: number | null; stdout: string; stderr: string };
 	let report: DemoReport;
 	let accepted: RecordedRequest[];
@@ -77,6 +77,8 @@ describe('npm run demo (real n8n, community package)', () => {
 	}, INSTALL_TIMEOUT_MS);
 
 	beforeAll(async () => {
+		reportDir = fs.mkdtempSync(path.join(os.tmpdir(), 'order-sync-demo-'));
+		reportFile = path.join(reportDir, 'report.json');
 		result = await runDemo(['--report', reportFile]);
 		if (fs.existsSync(reportFile)) {
 			report = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
@@ -84,7 +86,9 @@ describe('npm run demo (real n8n, community package)', () => {
 		}
 	}, RUN_TIMEOUT_MS);
 
-	afterAll(() => fs.rmSync(reportDir, { recursive: true, force: true }));
+	afterAll(() => {
+		if (reportDir) fs.rmSync(reportDir, { recursive: true, force: true });
+	});
 
 	const workflow = (key: string) => {
 		const found = report.workflows.find((entry) => entry.key === key);
