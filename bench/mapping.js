@@ -142,7 +142,9 @@ function runCase(testCase, inputs, args) {
 		stringifyRunsMs: stringifyMs,
 		ordersPerSecond: orders / (mapMedian / 1000),
 		stringifyOrdersPerSecond: orders / (stringifyMedian / 1000),
-		ratioToStringify: mapMedian / stringifyMedian,
+		// Each run's mapping and stringify are adjacent in time: the median of per-run ratios is steadier
+		// on a shared machine than the ratio of two medians.
+		ratioToStringify: median(mapMs.map((ms, run) => ms / stringifyMs[run])),
 		outputBytesPerOrder: bytes / orders,
 	};
 }

@@ -36,7 +36,7 @@ const FIRST_ORDER_ID = 1000000;
  */
 const CONFIGS = {
 	full: {
-		mapping: { orders: 100000, lines: 3, runs: 3 },
+		mapping: { orders: 100000, lines: 3, runs: 5 },
 		e2e: {
 			latencies: [0, 20],
 			lines: 3,

@@ -159,7 +159,7 @@ function markdown(results) {
 		out.push(`## 1. Mapping: ${number(first.orders)} canonical orders × ${first.linesPerOrder} lines (median of ${first.runs} run${first.runs === 1 ? '' : 's'})`, '');
 		out.push(
 			'Each case maps every order (validation included: writers re-check their input) and keeps the outputs; ' +
-				'then `JSON.stringify` runs on each of those output objects. Ratio = mapping time ÷ stringify time. ' +
+				'then `JSON.stringify` runs on each of those output objects. Ratio = mapping time ÷ stringify time (median of the per-run ratios). ' +
 				`readFlatRows reads the equivalent ${number(first.orders * first.linesPerOrder)} ERP rows.`,
 			'',
 		);
