@@ -193,6 +193,8 @@ async function startQueueMode({ tarball, workers = 2, concurrency = 10, setup } 
 		const record = JSON.parse(fs.readFileSync(recordFile, 'utf8'));
 		record.env = { ...record.env, ...env };
 		fs.writeFileSync(recordFile, JSON.stringify(record, null, 2) + '\n', { mode: 0o600 });
+		// The helpers read the env from the object when given one (else import goes to a SQLite file).
+		mainHome.env = record.env;
 		if (setup) await setup(mainHome);
 		const main = await h.startN8n(mainHome, { env });
 		started.push(main);
