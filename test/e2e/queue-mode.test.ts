@@ -125,7 +125,10 @@ describeQueue('queue mode: main + 2 workers, Postgres, Redis (real n8n)', () => 
 		// Main enqueues, it does not execute.
 		expect(setup!.main.output()).not.toMatch(/Worker started execution/);
 
-		expect(sandbox.all('odp').filter((request) => !request.accepted)).toEqual([]);
+		// Two workers together exceed the sandbox's default ODP rate limit: the only refusals are 429s
+		// (which the node retries after Retry-After); the exactly-once check below shows none was lost.
+		const refused = sandbox.all('odp').filter((request) => !request.accepted);
+		expect([...new Set(refused.map((request) => request.status))].filter((status) => status !== 429)).toEqual([]);
 		const orderIds = sandbox
 			.received('odp')
 			.filter((request) => request.operation === 'events')
