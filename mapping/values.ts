@@ -17,7 +17,6 @@ export const LIMITS = {
 	quantity: 1e9,
 } as const;
 
-
 export function isRecord(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
