@@ -1,4 +1,4 @@
-import { IssueList } from './errors';
+import { describe, guard, IssueList, OrderValidationError } from './errors';
 import type { FlatColumns } from './flat';
 
 /**
@@ -140,7 +140,9 @@ export const COLUMN_NAMES: Readonly<Record<keyof FlatColumns, readonly string[]>
 
 /** Lower case, accents off (ł → l, ß → ss), only letters and digits: "Bon-Nr." → "bonnr". */
 export function normalizeHeader(header: string): string {
+	if (typeof header !== 'string') return '';
 	return header
+		.slice(0, 200)
 		.toLowerCase()
 		.replace(/ß/g, 'ss')
 		.replace(/ł/g, 'l')
@@ -166,7 +168,8 @@ const NAME_INDEX: ReadonlyMap<string, Key> = (() => {
 
 /** The field a header is recognised as, or undefined. */
 export function recogniseHeader(header: string): Key | undefined {
-	return NAME_INDEX.get(normalizeHeader(header));
+	const name = normalizeHeader(header);
+	return name === '' ? undefined : NAME_INDEX.get(name);
 }
 
 export interface ColumnDetection {
@@ -194,6 +197,16 @@ export function headersOf(rows: unknown[]): string[] {
  * both mean one field (e.g. "Datum" and "Belegdatum") are an error naming both, never a guess.
  */
 export function detectFlatColumns(headers: readonly string[], explicit?: Partial<FlatColumns>): ColumnDetection {
+	return guard(() => detect(headers, explicit));
+}
+
+function detect(headers: readonly string[], explicit?: Partial<FlatColumns>): ColumnDetection {
+	if (!Array.isArray(headers) || headers.length > 10000 || !headers.every((header) => typeof header === 'string')) {
+		throw new OrderValidationError([{ path: 'headers', message: `expected a list of column names, got ${describe(headers)}` }]);
+	}
+	if (explicit !== undefined && explicit !== null && (typeof explicit !== 'object' || Array.isArray(explicit))) {
+		throw new OrderValidationError([{ path: 'options.columns', message: `expected an object of column names, got ${describe(explicit)}` }]);
+	}
 	const columns: Partial<FlatColumns> = {};
 	const used = new Set<string>();
 	if (explicit !== undefined && explicit !== null) {
