@@ -181,6 +181,7 @@ export interface ColumnDetection {
 
 /** Headers present in the rows (union of the own keys of the first 1000 rows, in order of appearance). */
 export function headersOf(rows: unknown[]): string[] {
+	if (!Array.isArray(rows)) return [];
 	const seen = new Set<string>();
 	const limit = Math.min(rows.length, 1000);
 	for (let r = 0; r < limit; r++) {
