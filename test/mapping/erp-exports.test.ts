@@ -216,6 +216,14 @@ describe('column detection table', () => {
 		}
 	});
 
+	it('mapping/README.md lists every recognised name', () => {
+		const readme = readFileSync(join(__dirname, '..', '..', 'mapping', 'README.md'), 'utf8');
+		for (const [key, names] of Object.entries(COLUMN_NAMES)) {
+			const row = readme.split('\n').find((line) => line.startsWith(`| \`${key}\` |`));
+			expect([key, row === undefined ? [] : names.filter((name) => !row.includes(name.replace(/\|/g, '\\|')))]).toEqual([key, []]);
+		}
+	});
+
 	it('recognises headers in seven languages', () => {
 		const { columns } = detectFlatColumns(['Nr paragonu', 'Data', 'Ilość', 'Cena jednostkowa', 'Kod produktu']);
 		expect(columns).toEqual({ orderId: 'Nr paragonu', orderDate: 'Data', quantity: 'Ilość', unitPrice: 'Cena jednostkowa', productId: 'Kod produktu' });
