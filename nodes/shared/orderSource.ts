@@ -59,7 +59,7 @@ export function errorFromException(error: unknown, pathPrefix = ''): UnitError {
 	return { message, issues: [{ path: pathPrefix, message }] };
 }
 
-const COLUMN_LABELS: Record<keyof FlatColumnMapping, string> = {
+const COLUMN_LABELS: Record<keyof FlatColumns, string> = {
 	orderId: 'Order ID',
 	orderDate: 'Order Date',
 	status: 'Status',
@@ -90,11 +90,29 @@ const COLUMN_LABELS: Record<keyof FlatColumnMapping, string> = {
 	lineSubtotal: 'Line Subtotal',
 	productUrl: 'Product URL',
 	imageUrl: 'Image URL',
+	emailHash: 'Email Hash',
+	ccHash: 'Card Hash',
+	language: 'Language',
+	segmentIds: 'Segment IDs',
+	segmentNames: 'Segment Names',
+	billingStreet1: 'Billing Street 1',
+	billingStreet2: 'Billing Street 2',
+	billingCity: 'Billing City',
+	billingRegion: 'Billing Region',
+	billingPostalCode: 'Billing Postal Code',
+	billingCountry: 'Billing Country',
+	shippingStreet1: 'Shipping Street 1',
+	shippingStreet2: 'Shipping Street 2',
+	shippingCity: 'Shipping City',
+	shippingRegion: 'Shipping Region',
+	shippingPostalCode: 'Shipping Postal Code',
+	shippingCountry: 'Shipping Country',
+	productDescription: 'Product Description',
 };
 
 function columnOptions(): INodeProperties[] {
 	const defaults = DEFAULT_FLAT_COLUMNS as unknown as Record<string, string>;
-	return (Object.keys(COLUMN_LABELS) as Array<keyof FlatColumnMapping & string>)
+	return (Object.keys(COLUMN_LABELS) as Array<keyof FlatColumns & string>)
 		.map((key) => ({
 			displayName: `${COLUMN_LABELS[key]} Column`,
 			name: key,
