@@ -8,6 +8,7 @@ import type { BatchVerdict, DeliveryOperation } from '../shared/delivery';
 import { algonomyBaseUrl } from '../shared/endpoints';
 import { annotateOutput, orderSourceProperties, readOrders, unitsFromOrders } from '../shared/orderSource';
 import type { SourcedOrder } from '../shared/orderSource';
+import { executionCredentials } from '../shared/transport';
 import { describeVendorAnswer, isSuccessStatus } from '../shared/vendorAnswers';
 
 const CREDENTIAL = 'algonomyOAuth2Api';
@@ -164,7 +165,7 @@ async function sendOrders(context: IExecuteFunctions): Promise<INodeExecutionDat
 	const channel = String(context.getNodeParameter('channel', 0, '') ?? '').trim();
 	const settings = readDeliverySettings(context, sendAs === 'single' ? 1 : MAX_BATCH, DEFAULT_BATCH);
 	const baseUrl = await vendorBaseUrl(context, CREDENTIAL, algonomyBaseUrl, settings.dryRun);
-	const apiKey = settings.dryRun ? '' : String((await context.getCredentials(CREDENTIAL)).apiKey ?? '');
+	const apiKey = settings.dryRun ? '' : String((await executionCredentials(context, CREDENTIAL)).apiKey ?? '');
 
 	const orders = readOrders(context, items);
 	const idRule = context.getNodeParameter('orderIdToNumber', 0, 'wholeNumber') as string;
