@@ -20,6 +20,7 @@ export {
 	type FlatRowGroup,
 	type FlatRowOptions,
 } from './flat';
+export { COLUMN_NAMES, detectFlatColumns, headersOf, normalizeHeader, recogniseHeader, type ColumnDetection } from './columnNames';
 export { readShopifyOrder } from './shopify';
 export { readWooCommerceOrder } from './woocommerce';
 export * from './writers/optimizely';

@@ -6,7 +6,7 @@ import type { EsputnikBulkOrder, EsputnikEventPayload, EsputnikSiteEventInput } 
 import { deliver, deliveryOptionsProperty, executeOrFailEachItem, readDeliverySettings, vendorBaseUrl } from '../shared/delivery';
 import type { BatchVerdict, DeliveryOperation, DeliveryUnit } from '../shared/delivery';
 import { esputnikBaseUrl } from '../shared/endpoints';
-import { errorFromException, orderSourceProperties, readOrders, unitsFromOrders } from '../shared/orderSource';
+import { annotateOutput, errorFromException, orderSourceProperties, readOrders, unitsFromOrders } from '../shared/orderSource';
 import { describeVendorAnswer, isSuccessStatus } from '../shared/vendorAnswers';
 
 const CREDENTIAL = 'esputnikApi';
@@ -320,7 +320,7 @@ async function sendOrders(context: IExecuteFunctions): Promise<INodeExecutionDat
 	if (isBulk) {
 		const source = context.getNodeParameter('source', 0, 'offline') as 'online' | 'offline';
 		const units = unitsFromOrders(orders, (order) => toEsputnikOrder(order, { source }));
-		return await deliver(context, items.length, units, ordersOperation(baseUrl), settings);
+		return annotateOutput(await deliver(context, items.length, units, ordersOperation(baseUrl), settings), orders);
 	}
 
 	const eventTypeKey = context.getNodeParameter('eventTypeKey', 0) as OrderEventKey;
@@ -331,5 +331,5 @@ async function sendOrders(context: IExecuteFunctions): Promise<INodeExecutionDat
 			contactIdentifier === 'contactId' ? String(context.getNodeParameter('contactId', itemIndex, '')).trim() : undefined;
 		return toEsputnikOrderEvent(order, { eventTypeKey, contactIdentifier, contactId, includeProducts });
 	});
-	return await deliver(context, items.length, units, eventOperation(baseUrl, 'esputnik.sendOrderEvent'), settings);
+	return annotateOutput(await deliver(context, items.length, units, eventOperation(baseUrl, 'esputnik.sendOrderEvent'), settings), orders);
 }

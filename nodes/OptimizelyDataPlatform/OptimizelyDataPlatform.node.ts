@@ -6,7 +6,7 @@ import type { OdpOrderEvent, OdpOrderObject } from '../../mapping';
 import { deliver, deliveryOptionsProperty, executeOrFailEachItem, readDeliverySettings, vendorBaseUrl } from '../shared/delivery';
 import type { BatchVerdict, DeliveryOperation, DeliveryUnit } from '../shared/delivery';
 import { odpBaseUrl } from '../shared/endpoints';
-import { orderSourceProperties, readOrders, unitsFromOrders } from '../shared/orderSource';
+import { annotateOutput, orderSourceProperties, readOrders, unitsFromOrders } from '../shared/orderSource';
 import { describeVendorAnswer, isSuccessStatus } from '../shared/vendorAnswers';
 import type { VendorResponse } from '../shared/transport';
 
@@ -196,7 +196,7 @@ async function sendOrders(context: IExecuteFunctions): Promise<INodeExecutionDat
 
 	if (operation === 'upsertOrderObject') {
 		const units = unitsFromOrders(orders, (order) => toOdpOrderObject(order, { defaultCallingCode }));
-		return await deliver(context, items.length, units, objectsOperation(baseUrl), settings);
+		return annotateOutput(await deliver(context, items.length, units, objectsOperation(baseUrl), settings), orders);
 	}
 
 	let action = context.getNodeParameter('eventAction', 0) as string;
@@ -208,5 +208,5 @@ async function sendOrders(context: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 	const units: Array<DeliveryUnit<OdpOrderEvent>> = unitsFromOrders(orders, (order) => toOdpOrderEvent(order, { action, defaultCallingCode }));
 	markRepeatedSubtractions(units, action);
-	return await deliver(context, items.length, units, eventsOperation(baseUrl), settings);
+	return annotateOutput(await deliver(context, items.length, units, eventsOperation(baseUrl), settings), orders);
 }

@@ -6,7 +6,7 @@ import type { OptimizelyRecsOrderPayload } from '../../mapping';
 import { deliver, deliveryOptionsProperty, executeOrFailEachItem, readDeliverySettings, vendorBaseUrl } from '../shared/delivery';
 import type { DeliveryOperation, DeliveryUnit } from '../shared/delivery';
 import { optimizelyRecsBaseUrl } from '../shared/endpoints';
-import { orderSourceProperties, readOrders, unitsFromOrders } from '../shared/orderSource';
+import { annotateOutput, orderSourceProperties, readOrders, unitsFromOrders } from '../shared/orderSource';
 import { describeVendorAnswer, isSuccessStatus } from '../shared/vendorAnswers';
 
 const CREDENTIAL = 'optimizelyRecsApi';
@@ -150,6 +150,7 @@ async function sendOrders(context: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 
 	const lang = (context.getNodeParameter('lang', 0, 'en-gb') as string) || 'en-gb';
-	const units = unitsFromOrders(readOrders(context, items), (order) => toOptimizelyRecsOrder(order, { lang }));
-	return await deliver(context, items.length, units, trackOperation(baseUrl), settings);
+	const orders = readOrders(context, items);
+	const units = unitsFromOrders(orders, (order) => toOptimizelyRecsOrder(order, { lang }));
+	return annotateOutput(await deliver(context, items.length, units, trackOperation(baseUrl), settings), orders);
 }

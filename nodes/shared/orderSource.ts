@@ -1,14 +1,17 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import {
 	DEFAULT_FLAT_COLUMNS,
+	detectFlatColumns,
+	headersOf,
 	OrderValidationError,
 	parseCanonicalOrder,
 	readFlatRows,
 	readShopifyOrder,
 	readWooCommerceOrder,
 } from '../../mapping';
-import type { CanonicalOrder, FlatColumnMapping, OrderIssue, ParseOptions } from '../../mapping';
+import type { CanonicalOrder, FlatColumnMapping, FlatColumns, OrderIssue, OrderLine, ParseOptions } from '../../mapping';
 
 /** Where the orders of a run come from; every node offers the same choice. */
 export type OrderSourceKind = 'canonical' | 'flatRows' | 'shopify' | 'wooCommerce' | 'fields';
@@ -24,6 +27,12 @@ export interface SourcedOrder {
 	orderId: string;
 	order?: CanonicalOrder;
 	error?: UnitError;
+	/** ERP / POS rows: order fields the reader computed (not in the export), e.g. ['subtotal', 'total'] */
+	derived?: string[];
+	/** ERP / POS rows with "Split Off Returned Lines": the negative-quantity lines, not sent as a purchase */
+	returnedLines?: OrderLine[];
+	/** ERP / POS rows with column detection: field → column used (the same object for every order of the run) */
+	columnMapping?: Partial<FlatColumns>;
 }
 
 type Show = { show: Record<string, string[]> };
@@ -50,7 +59,7 @@ export function errorFromException(error: unknown, pathPrefix = ''): UnitError {
 	return { message, issues: [{ path: pathPrefix, message }] };
 }
 
-const COLUMN_LABELS: Record<keyof FlatColumnMapping, string> = {
+const COLUMN_LABELS: Record<keyof FlatColumns, string> = {
 	orderId: 'Order ID',
 	orderDate: 'Order Date',
 	status: 'Status',
@@ -81,11 +90,29 @@ const COLUMN_LABELS: Record<keyof FlatColumnMapping, string> = {
 	lineSubtotal: 'Line Subtotal',
 	productUrl: 'Product URL',
 	imageUrl: 'Image URL',
+	emailHash: 'Email Hash',
+	ccHash: 'Card Hash',
+	language: 'Language',
+	segmentIds: 'Segment IDs',
+	segmentNames: 'Segment Names',
+	billingStreet1: 'Billing Street 1',
+	billingStreet2: 'Billing Street 2',
+	billingCity: 'Billing City',
+	billingRegion: 'Billing Region',
+	billingPostalCode: 'Billing Postal Code',
+	billingCountry: 'Billing Country',
+	shippingStreet1: 'Shipping Street 1',
+	shippingStreet2: 'Shipping Street 2',
+	shippingCity: 'Shipping City',
+	shippingRegion: 'Shipping Region',
+	shippingPostalCode: 'Shipping Postal Code',
+	shippingCountry: 'Shipping Country',
+	productDescription: 'Product Description',
 };
 
 function columnOptions(): INodeProperties[] {
 	const defaults = DEFAULT_FLAT_COLUMNS as unknown as Record<string, string>;
-	return (Object.keys(COLUMN_LABELS) as Array<keyof FlatColumnMapping & string>)
+	return (Object.keys(COLUMN_LABELS) as Array<keyof FlatColumns & string>)
 		.map((key) => ({
 			displayName: `${COLUMN_LABELS[key]} Column`,
 			name: key,
@@ -156,6 +183,56 @@ export function orderSourceProperties(displayOptions: Show): INodeProperties[] {
 			description: 'Only needed when your export uses other column names than the defaults (order_id, product_id, quantity, ...)',
 			displayOptions: when(['flatRows']),
 			options: columnOptions(),
+		},
+		{
+			displayName: 'ERP / POS Options',
+			name: 'erpOptions',
+			type: 'collection',
+			placeholder: 'Add ERP / POS Option',
+			default: {},
+			description: 'How to read real exports: header detection, amounts derived from the lines, returns on the same receipt',
+			displayOptions: when(['flatRows']),
+			options: [
+				{
+					displayName: 'Derive Missing Amounts',
+					name: 'deriveAmounts',
+					type: 'boolean',
+					default: true,
+					description:
+						'Whether to compute a missing order subtotal (Σ quantity × unit price − line discount, or the line subtotal) and total (subtotal − discount + shipping, + tax for net prices). Values in the export always win; each output item lists the derived fields under "derived".',
+				},
+				{
+					displayName: 'Detect Columns',
+					name: 'detectColumns',
+					type: 'boolean',
+					default: true,
+					description:
+						'Whether to find columns from their header names (English, German, French, Spanish, Italian, Dutch, Polish; table in mapping/README.md). Column Names typed above win; two headers meaning one field are an error. Each output item shows the mapping under "columnMapping".',
+				},
+				{
+					displayName: 'Negative Quantities',
+					name: 'negativeQuantities',
+					type: 'options',
+					options: [
+						{ name: 'Refuse the Order', value: 'refuse', description: 'A line with a negative quantity is an error for its order' },
+						{
+							name: 'Send the Purchase, Report Returned Lines',
+							value: 'splitReturns',
+							description:
+								'Send the positive lines as the purchase (totals recomputed from them); the returned lines are listed in the output item under "returnedLines" to send as a return separately',
+						},
+					],
+					default: 'splitReturns',
+					description: 'What a line with a negative quantity (a return on the same receipt) does. Never sent as a purchase.',
+				},
+				{
+					displayName: 'Unit Prices Include Tax',
+					name: 'pricesIncludeTax',
+					type: 'boolean',
+					default: true,
+					description: 'Whether unit prices are gross (as on most European tills): then the tax column is not added to a derived total',
+				},
+			],
 		},
 		{
 			displayName: 'Order ID',
@@ -343,17 +420,40 @@ export function readOrders(context: IExecuteFunctions, items: INodeExecutionData
 	const parseOptions = readParseOptions(context);
 
 	if (source === 'flatRows') {
-		const columns = compact(context.getNodeParameter('columns', 0, {}) as IDataObject) as Partial<FlatColumnMapping>;
-		const groups = readFlatRows(
-			items.map((item) => item.json),
-			{ ...parseOptions, columns },
-		);
-		return groups.map((group) => ({
-			itemIndexes: group.rowIndexes,
-			orderId: group.orderId,
-			order: group.order,
-			error: group.error ? errorFromException(group.error) : undefined,
-		}));
+		let columns = compact(context.getNodeParameter('columns', 0, {}) as IDataObject) as Partial<FlatColumns>;
+		// Options not added to the collection keep the behaviour of workflows saved before they existed.
+		const erp = context.getNodeParameter('erpOptions', 0, {}) as IDataObject;
+		const rows = items.map((item) => item.json);
+		let columnMapping: Partial<FlatColumns> | undefined;
+		if (erp.detectColumns === true) {
+			try {
+				columnMapping = detectFlatColumns(headersOf(rows), columns).columns;
+			} catch (error) {
+				throw new NodeOperationError(context.getNode(), errorFromException(error).message, {
+					description: 'Name the right column under Column Names, or switch off Detect Columns',
+				});
+			}
+			columns = columnMapping;
+		}
+		const groups = readFlatRows(rows, {
+			...parseOptions,
+			columns: columns as Partial<FlatColumnMapping>,
+			deriveAmounts: erp.deriveAmounts === true,
+			pricesIncludeTax: erp.pricesIncludeTax !== false,
+			splitReturns: erp.negativeQuantities === 'splitReturns',
+		});
+		return groups.map((group) => {
+			const sourced: SourcedOrder = {
+				itemIndexes: group.rowIndexes,
+				orderId: group.orderId,
+				order: group.order,
+				error: group.error ? errorFromException(group.error) : undefined,
+			};
+			if (group.derived !== undefined) sourced.derived = group.derived;
+			if (group.returnLines !== undefined) sourced.returnedLines = group.returnLines;
+			if (columnMapping !== undefined) sourced.columnMapping = columnMapping;
+			return sourced;
+		});
 	}
 
 	if (source === 'fields') {
@@ -429,4 +529,36 @@ export function unitsFromOrders<P>(
 			return { itemIndexes: sourced.itemIndexes, orderId: sourced.orderId, error: errorFromException(error) };
 		}
 	});
+}
+
+/**
+ * Adds what the reader did to each output item of an order (ERP / POS rows): `derived`, `returnedLines`,
+ * `columnMapping`, and any `extra` fields a node adds (e.g. the number Algonomy got as id). Error items
+ * get them in `details`. Output items are one per input item, in input order.
+ */
+export function annotateOutput(
+	output: INodeExecutionData[][],
+	orders: SourcedOrder[],
+	extra?: (sourced: SourcedOrder) => IDataObject | undefined,
+): INodeExecutionData[][] {
+	const items = output[0];
+	if (items === undefined) return output;
+	for (const sourced of orders) {
+		const fields: IDataObject = {};
+		if (sourced.derived !== undefined) fields.derived = sourced.derived;
+		if (sourced.returnedLines !== undefined) fields.returnedLines = sourced.returnedLines as unknown as IDataObject[];
+		if (sourced.columnMapping !== undefined) fields.columnMapping = sourced.columnMapping as IDataObject;
+		const more = extra?.(sourced);
+		if (more !== undefined) Object.assign(fields, more);
+		if (Object.keys(fields).length === 0) continue;
+		for (const itemIndex of sourced.itemIndexes) {
+			const item = items[itemIndex];
+			if (item === undefined) continue;
+			const details = item.json.details;
+			if (item.json.error !== undefined && details !== null && typeof details === 'object' && !Array.isArray(details)) {
+				item.json.details = { ...(details as IDataObject), ...fields };
+			} else item.json = { ...item.json, ...fields };
+		}
+	}
+	return output;
 }
