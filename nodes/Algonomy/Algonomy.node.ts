@@ -6,7 +6,7 @@ import type { AlgonomyOrderPayload } from '../../mapping';
 import { deliver, deliveryOptionsProperty, executeOrFailEachItem, readDeliverySettings, vendorBaseUrl } from '../shared/delivery';
 import type { BatchVerdict, DeliveryOperation } from '../shared/delivery';
 import { algonomyBaseUrl } from '../shared/endpoints';
-import { orderSourceProperties, readOrders, unitsFromOrders } from '../shared/orderSource';
+import { nonPurchaseProperties, nonPurchaseSkip, orderSourceProperties, readOrders, unitsFromOrders } from '../shared/orderSource';
 import { describeVendorAnswer, isSuccessStatus } from '../shared/vendorAnswers';
 
 const CREDENTIAL = 'algonomyOAuth2Api';
@@ -50,7 +50,9 @@ export class Algonomy implements INodeType {
 		name: 'algonomy',
 		icon: { light: 'file:algonomy.svg', dark: 'file:algonomy.dark.svg' },
 		group: ['output'],
-		version: 1,
+		// 1.1 (issue 12): refunded/cancelled/returned orders are skipped by default; v1 keeps sending them.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{"Import orders (" + $parameter["mode"] + ")"}}',
 		description: 'Import offline and online orders into Algonomy (RichRelevance) with the Omnichannel Order API',
 		defaults: { name: 'Algonomy Omnichannel' },
@@ -125,6 +127,7 @@ export class Algonomy implements INodeType {
 				displayOptions: { show: { operation: ['importOrders'] } },
 			},
 			...orderSourceProperties({ show: { operation: ['importOrders'] } }),
+			...nonPurchaseProperties({ operation: ['importOrders'] }),
 			deliveryOptionsProperty(MAX_BATCH, DEFAULT_BATCH),
 		],
 	};
@@ -145,6 +148,7 @@ async function sendOrders(context: IExecuteFunctions): Promise<INodeExecutionDat
 
 	const units = unitsFromOrders(readOrders(context, items), (order) =>
 		toAlgonomyOrder(order, channel ? { channel } : {}),
+		nonPurchaseSkip(context, 'Algonomy Import Orders'),
 	);
 	return await deliver(context, items.length, units, importOperation(baseUrl, apiKey, mode, sendAs), settings);
 }

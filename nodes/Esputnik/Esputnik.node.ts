@@ -6,7 +6,7 @@ import type { EsputnikBulkOrder, EsputnikEventPayload, EsputnikSiteEventInput } 
 import { deliver, deliveryOptionsProperty, executeOrFailEachItem, readDeliverySettings, vendorBaseUrl } from '../shared/delivery';
 import type { BatchVerdict, DeliveryOperation, DeliveryUnit } from '../shared/delivery';
 import { esputnikBaseUrl } from '../shared/endpoints';
-import { errorFromException, orderSourceProperties, readOrders, unitsFromOrders } from '../shared/orderSource';
+import { errorFromException, nonPurchaseProperties, nonPurchaseSkip, orderSourceProperties, readOrders, unitsFromOrders } from '../shared/orderSource';
 import { describeVendorAnswer, isSuccessStatus } from '../shared/vendorAnswers';
 
 const CREDENTIAL = 'esputnikApi';
@@ -58,7 +58,9 @@ export class Esputnik implements INodeType {
 		name: 'esputnik',
 		icon: { light: 'file:esputnik.svg', dark: 'file:esputnik.dark.svg' },
 		group: ['output'],
-		version: 1,
+		// 1.1 (issue 12): refunded/cancelled/returned orders are skipped by default; v1 keeps sending them.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{$parameter["operation"]}}',
 		description: 'Send order events, bulk orders and site events to eSputnik',
 		defaults: { name: 'eSputnik' },
@@ -173,6 +175,7 @@ export class Esputnik implements INodeType {
 				displayOptions: { show: { operation: ['addOrders'] } },
 			},
 			...orderSourceProperties({ show: { resource: ['order'] } }),
+			...nonPurchaseProperties({ operation: ['sendOrderEvent'], eventTypeKey: ['orderCreated', 'orderUpdated', 'orderDelivered'] }),
 			{
 				displayName: 'Event Type',
 				name: 'siteEventType',
@@ -330,6 +333,6 @@ async function sendOrders(context: IExecuteFunctions): Promise<INodeExecutionDat
 		const contactId =
 			contactIdentifier === 'contactId' ? String(context.getNodeParameter('contactId', itemIndex, '')).trim() : undefined;
 		return toEsputnikOrderEvent(order, { eventTypeKey, contactIdentifier, contactId, includeProducts });
-	});
+	}, eventTypeKey === 'orderCancelled' ? undefined : nonPurchaseSkip(context, `eSputnik ${eventTypeKey}`));
 	return await deliver(context, items.length, units, eventOperation(baseUrl, 'esputnik.sendOrderEvent'), settings);
 }

@@ -8,7 +8,7 @@ import {
 	readShopifyOrder,
 	readWooCommerceOrder,
 } from '../../mapping';
-import type { CanonicalOrder, FlatColumnMapping, OrderIssue, ParseOptions } from '../../mapping';
+import type { CanonicalOrder, FlatColumnMapping, OrderIssue, OrderStatus, ParseOptions } from '../../mapping';
 
 /** Where the orders of a run come from; every node offers the same choice. */
 export type OrderSourceKind = 'canonical' | 'flatRows' | 'shopify' | 'wooCommerce' | 'fields';
@@ -416,13 +416,56 @@ export function readOrders(context: IExecuteFunctions, items: INodeExecutionData
 	});
 }
 
-/** Turns read orders into delivery units by running a vendor writer; writer errors fail only that order. */
+/** Statuses that are not a purchase: a purchase operation does not send them unless told to (issue 12). */
+const NON_PURCHASE_STATUSES: ReadonlySet<OrderStatus> = new Set<OrderStatus>(['cancelled', 'returned', 'refunded']);
+
+const SEND_NON_PURCHASE = 'sendNonPurchaseOrders';
+
+/**
+ * The "Send Refunded or Cancelled Orders" switch of a purchase operation. Light node versioning: the
+ * node's version 1 always sent them (as a sale), so saved v1 workflows keep that (default true);
+ * version 1.1, what new nodes get, leaves them out by default (status `skipped` with the reason).
+ */
+export function nonPurchaseProperties(show: Record<string, string[]>): INodeProperties[] {
+	const base = {
+		displayName: 'Send Refunded or Cancelled Orders',
+		name: SEND_NON_PURCHASE,
+		type: 'boolean' as const,
+		description:
+			'Whether to send orders whose status is cancelled, returned or refunded as a purchase anyway. When off, they are not sent and their output item has status "skipped" with the reason.',
+	};
+	return [
+		{ ...base, default: true, displayOptions: { show: { ...show, '@version': [1] } } },
+		{ ...base, default: false, displayOptions: { show: { ...show, '@version': [{ _cnd: { gte: 1.1 } }] } } },
+	];
+}
+
+/**
+ * For a purchase operation: a function giving the reason an order is not sent, or undefined to send it.
+ * Reads the switch; a node without it (not shown) falls back to sending, the v1 behaviour.
+ */
+export function nonPurchaseSkip(context: IExecuteFunctions, operationLabel: string): ((order: CanonicalOrder) => string | undefined) | undefined {
+	const sendAnyway = context.getNodeParameter(SEND_NON_PURCHASE, 0, true) as boolean;
+	if (sendAnyway) return undefined;
+	return (order) =>
+		NON_PURCHASE_STATUSES.has(order.status)
+			? `Not sent: the order's status is "${order.status}", which is not a purchase, and ${operationLabel} would record it as a sale (turn on Send Refunded or Cancelled Orders to send it anyway)`
+			: undefined;
+}
+
+/**
+ * Turns read orders into delivery units by running a vendor writer; writer errors fail only that order.
+ * `skip` names why an order is deliberately not sent (the unit is then `skipped`, the writer not run).
+ */
 export function unitsFromOrders<P>(
 	orders: SourcedOrder[],
 	write: (order: CanonicalOrder, firstItemIndex: number) => P,
-): Array<{ itemIndexes: number[]; orderId: string; payload?: P; error?: UnitError; order?: CanonicalOrder }> {
+	skip?: (order: CanonicalOrder) => string | undefined,
+): Array<{ itemIndexes: number[]; orderId: string; payload?: P; error?: UnitError; order?: CanonicalOrder; skipped?: string }> {
 	return orders.map((sourced) => {
 		if (!sourced.order) return { itemIndexes: sourced.itemIndexes, orderId: sourced.orderId, error: sourced.error };
+		const reason = skip?.(sourced.order);
+		if (reason !== undefined) return { itemIndexes: sourced.itemIndexes, orderId: sourced.orderId, order: sourced.order, skipped: reason };
 		try {
 			return { itemIndexes: sourced.itemIndexes, orderId: sourced.orderId, payload: write(sourced.order, sourced.itemIndexes[0]), order: sourced.order };
 		} catch (error) {
