@@ -20,7 +20,7 @@ export {
 	type FlatRowGroup,
 	type FlatRowOptions,
 } from './flat';
-export { readShopifyOrder } from './shopify';
+export { readShopifyOrder, type ShopifyMoney, type ShopifyReadOptions } from './shopify';
 export { readWooCommerceOrder } from './woocommerce';
 export * from './writers/optimizely';
 export * from './writers/algonomy';

@@ -267,6 +267,17 @@ export function orderSourceProperties(displayOptions: Show): INodeProperties[] {
 					description: 'Status of orders that carry none (ERP exports often have no status column)',
 				},
 				{
+					displayName: 'Shopify Currency',
+					name: 'shopifyCurrency',
+					type: 'options',
+					options: [
+						{ name: 'Presentment Currency', value: 'presentment', description: 'The currency the buyer saw and paid in (presentment_currency, presentment_money)' },
+						{ name: 'Shop Currency', value: 'shop', description: 'The shop\'s own currency (currency, shop_money)' },
+					],
+					default: 'shop',
+					description: 'For Shopify orders paid in another currency than the shop\'s: which amounts and currency are sent',
+				},
+				{
 					displayName: 'Time Zone',
 					name: 'timeZone',
 					type: 'string',
@@ -403,8 +414,14 @@ export function readOrders(context: IExecuteFunctions, items: INodeExecutionData
 		});
 	}
 
+	const parsing = context.getNodeParameter('parsing', 0, {}) as IDataObject;
+	const money = parsing.shopifyCurrency === 'presentment' ? 'presentment' : 'shop';
 	const reader =
-		source === 'shopify' ? readShopifyOrder : source === 'wooCommerce' ? readWooCommerceOrder : parseCanonicalOrder;
+		source === 'shopify'
+			? (value: unknown, options: ParseOptions) => readShopifyOrder(value, { ...options, money })
+			: source === 'wooCommerce'
+				? readWooCommerceOrder
+				: parseCanonicalOrder;
 	const sourceField = (context.getNodeParameter('sourceField', 0, '') as string).trim();
 	return readOneByOne(items, (itemIndex) => {
 		const value = pickField(items[itemIndex].json, sourceField);
