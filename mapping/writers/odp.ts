@@ -203,7 +203,7 @@ export function toOdpOrderObject(order: CanonicalOrder, options?: OdpOrderObject
 		const phone = e164OrIssue(customer.phone, callingCodeFor(customer, settings.defaultCallingCode), issues);
 		const hasId = settings.customerIdField !== undefined && customer.id !== undefined;
 		if (customer.email === undefined && customer.phone === undefined && !hasId) {
-			issues.add('customer', 'needs an e-mail or phone (or an id with customerIdField set): ODP requires at least one identifier');
+			issues.add('customer', 'needs an e-mail or phone (or a customer id with customerIdField set, the node\'s Customer ID Field option): ODP requires at least one identifier');
 		}
 		if (issues.length > 0) throw new OrderValidationError(issues.items);
 		const record = { order_id: source.id, status: settings.status ?? odpActionForStatus(source.status) } as OdpOrderObject;

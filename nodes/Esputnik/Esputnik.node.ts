@@ -320,9 +320,14 @@ async function sendOrders(context: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 
 	const orders = readOrders(context, items);
+	// eSputnik's `date` has no offset (issue 12). Version 1.1: one rule for every source, the wall-clock
+	// time in Parsing Options → Time Zone (default UTC). Version 1 keeps the order's own offset, which
+	// depended on the source (WooCommerce UTC, Shopify the shop's offset, ERP rows the Time Zone).
+	const parsing = context.getNodeParameter('parsing', 0, {}) as { timeZone?: string };
+	const timeZone = context.getNode().typeVersion >= 1.1 ? String(parsing.timeZone ?? '').trim() || 'UTC' : undefined;
 	if (isBulk) {
 		const source = context.getNodeParameter('source', 0, 'offline') as 'online' | 'offline';
-		const units = unitsFromOrders(orders, (order) => toEsputnikOrder(order, { source }));
+		const units = unitsFromOrders(orders, (order) => toEsputnikOrder(order, { source, timeZone }));
 		return await deliver(context, items.length, units, ordersOperation(baseUrl), settings);
 	}
 
@@ -332,7 +337,7 @@ async function sendOrders(context: IExecuteFunctions): Promise<INodeExecutionDat
 	const units = unitsFromOrders(orders, (order, itemIndex) => {
 		const contactId =
 			contactIdentifier === 'contactId' ? String(context.getNodeParameter('contactId', itemIndex, '')).trim() : undefined;
-		return toEsputnikOrderEvent(order, { eventTypeKey, contactIdentifier, contactId, includeProducts });
+		return toEsputnikOrderEvent(order, { eventTypeKey, contactIdentifier, contactId, includeProducts, timeZone });
 	}, eventTypeKey === 'orderCancelled' ? undefined : nonPurchaseSkip(context, `eSputnik ${eventTypeKey}`));
 	return await deliver(context, items.length, units, eventOperation(baseUrl, 'esputnik.sendOrderEvent'), settings);
 }

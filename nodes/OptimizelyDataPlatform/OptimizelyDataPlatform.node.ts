@@ -152,6 +152,16 @@ export class OptimizelyDataPlatform implements INodeType {
 				default: 'purchase',
 			},
 			{
+				displayName: 'Customer ID Field',
+				name: 'customerIdField',
+				type: 'string',
+				default: '',
+				placeholder: 'customer_number',
+				description:
+					'ODP field (lower case, digits, _) that receives the customer ID, so orders with a customer ID but no e-mail or phone can be upserted. Empty: the customer ID is not sent.',
+				displayOptions: { show: { operation: ['upsertOrderObject'] } },
+			},
+			{
 				displayName: 'Custom Action',
 				name: 'customAction',
 				type: 'string',
@@ -198,7 +208,8 @@ async function sendOrders(context: IExecuteFunctions): Promise<INodeExecutionDat
 	const defaultCallingCode = String(context.getNodeParameter('defaultCallingCode', 0, '') ?? '').trim() || undefined;
 
 	if (operation === 'upsertOrderObject') {
-		const units = unitsFromOrders(orders, (order) => toOdpOrderObject(order, { defaultCallingCode }));
+		const customerIdField = String(context.getNodeParameter('customerIdField', 0, '') ?? '').trim() || undefined;
+		const units = unitsFromOrders(orders, (order) => toOdpOrderObject(order, { defaultCallingCode, customerIdField }));
 		return await deliver(context, items.length, units, objectsOperation(baseUrl), settings);
 	}
 
