@@ -226,6 +226,22 @@ export function orderSourceProperties(displayOptions: Show): INodeProperties[] {
 			displayOptions: { show: { ...displayOptions.show } },
 			options: [
 				{
+					displayName: 'Customer E-Mail (When Missing)',
+					name: 'customerEmail',
+					type: 'string',
+					placeholder: 'e.g. {{ $json.customer.email }}',
+					default: '',
+					description:
+						'E-mail for orders that carry none, e.g. Shopify refunds/create bodies (they have no customer): an expression reading it from the original order looked up before this node',
+				},
+				{
+					displayName: 'Customer ID (When Missing)',
+					name: 'customerId',
+					type: 'string',
+					default: '',
+					description: 'Customer ID for orders that carry none (see Customer E-Mail)',
+				},
+				{
 					displayName: 'Date Format',
 					name: 'dateFormat',
 					type: 'string',
@@ -346,9 +362,33 @@ function readOneByOne(
 
 /**
  * Reads the orders of this run from the input items, as the user configured. Every item index
- * appears in exactly one returned entry; nothing is dropped.
+ * appears in exactly one returned entry; nothing is dropped. Customer fields the order lacks are
+ * filled from Parsing Options → Customer E-Mail / Customer ID (When Missing), per item (issue 12:
+ * Shopify refunds carry no customer).
  */
 export function readOrders(context: IExecuteFunctions, items: INodeExecutionData[]): SourcedOrder[] {
+	const parsing = context.getNodeParameter('parsing', 0, {}) as IDataObject;
+	const sourced = readOrdersAsGiven(context, items);
+	if (parsing.customerEmail === undefined && parsing.customerId === undefined) return sourced;
+	return sourced.map((entry) => (entry.order ? fillCustomer(context, entry) : entry));
+}
+
+function fillCustomer(context: IExecuteFunctions, entry: SourcedOrder): SourcedOrder {
+	const order = entry.order as CanonicalOrder;
+	const itemIndex = entry.itemIndexes[0];
+	const email = order.customer.email === undefined ? String(context.getNodeParameter('parsing.customerEmail', itemIndex, '') ?? '').trim() : '';
+	const id = order.customer.id === undefined ? String(context.getNodeParameter('parsing.customerId', itemIndex, '') ?? '').trim() : '';
+	if (email === '' && id === '') return entry;
+	try {
+		// Re-read so the filled values get the same checks as any other (a bad e-mail is this order's error).
+		const filled = parseCanonicalOrder({ ...order, customer: { ...order.customer, ...compact({ email, id }) } });
+		return { ...entry, order: filled };
+	} catch (error) {
+		return { itemIndexes: entry.itemIndexes, orderId: entry.orderId, error: errorFromException(error) };
+	}
+}
+
+function readOrdersAsGiven(context: IExecuteFunctions, items: INodeExecutionData[]): SourcedOrder[] {
 	if (items.length === 0) return [];
 	const source = context.getNodeParameter('orderSource', 0) as OrderSourceKind;
 	const parseOptions = readParseOptions(context);

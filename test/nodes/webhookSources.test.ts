@@ -77,3 +77,37 @@ describe('ODP Customer ID Field', () => {
 		expect(withField[0].payload).toMatchObject({ order_id: '9', customer_number: 'C-77' });
 	});
 });
+
+/** Issue 12: Shopify refunds/create carries no customer and may carry no lines; ODP accepts both with an identifier. */
+describe('Shopify refunds through the ODP node', () => {
+	const refund = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'webhooks', 'shopify-refunds-create-partial.json'), 'utf8')) as IDataObject;
+
+	async function run(body: IDataObject, parsing: IDataObject) {
+		return await runVendorNode({
+			node: 'optimizelyDataPlatform',
+			typeVersion: 1.1,
+			items: [{ body, original: { email: 'ana.silva@example.com' } }],
+			onError: 'continueRegularOutput',
+			parameters: { operation: 'sendOrderEvent', eventAction: 'refund', orderSource: 'shopify', parsing, options: { dryRun: true } },
+		});
+	}
+
+	it('takes the customer from Customer E-Mail (When Missing), per item', async () => {
+		const [without] = mainOutput(await run(refund, {}));
+		expect(String(without.error)).toContain('needs an e-mail, id or phone');
+		const [item] = mainOutput(await run(refund, { customerEmail: '={{ $json.original.email }}' }));
+		expect(item.status).toBe('dryRun');
+		const event = item.payload as unknown as { identifiers: IDataObject; data: { order: IDataObject } };
+		expect(event.identifiers).toEqual({ email: 'ana.silva@example.com' });
+		// refunded: 22.50 + tax 1.80 = transaction 24.30
+		expect(event.data.order).toMatchObject({ order_id: '450789469', total: 24.3, subtotal: 22.5 });
+	});
+
+	it('sends a refund without lines (an amount only, e.g. a goodwill refund)', async () => {
+		const lineless = { ...refund, refund_line_items: [], transactions: [{ kind: 'refund', status: 'success', amount: '10.00', currency: 'USD' }] };
+		const [item] = mainOutput(await run(lineless, { customerEmail: 'ana.silva@example.com' }));
+		expect(item.status).toBe('dryRun');
+		const event = item.payload as unknown as { data: { order: IDataObject } };
+		expect(event.data.order).toMatchObject({ order_id: '450789469', total: 10, items: [] });
+	});
+});
