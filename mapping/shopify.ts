@@ -146,7 +146,11 @@ function readOrderBody(body: Record<string, unknown>, issues: IssueList, pathMap
 	const subtotal = linesBad ? undefined : lineAmounts.length > 0 ? sumMoney(lineAmounts) : moneyOf(body, 'subtotal_price', money);
 	// current_* totals are read only for an edited order: an unedited one has them equal to the originals,
 	// and reading the originals keeps errors naming the fields users know (total_price, total_tax).
-	const orderEdited = editedLines || (present(body.current_subtotal_price) && String(body.current_subtotal_price) !== String(body.subtotal_price));
+	const scalar = (value: unknown): value is string | number => typeof value === 'string' || typeof value === 'number';
+	// Only plain text/numbers are compared (String() of a hostile object can throw); anything else is reported by the reader.
+	const orderEdited =
+		editedLines ||
+		(scalar(body.current_subtotal_price) && scalar(body.subtotal_price) && String(body.current_subtotal_price) !== String(body.subtotal_price));
 	const currentOr = (field: string): unknown => {
 		const now = moneyOf(body, `current_${field}`, money);
 		return orderEdited && present(now) ? now : moneyOf(body, field, money);
