@@ -19,7 +19,7 @@ const { spawn, spawnSync } = require('node:child_process');
 
 const harness = require('../harness/n8n');
 const { generateRows } = require('./lib/data');
-const { OPERATIONS, DEFAULT_CONCURRENCY, sandboxCredentials, batches } = require('./lib/operations');
+const { OPERATIONS, nodeConcurrency, sandboxCredentials, batches } = require('./lib/operations');
 const { directWorkflow, subWorkflowRun, TARGET, RUN_SUB } = require('./lib/workflows');
 const runner = require('./lib/n8n-runner');
 const rawClient = require('./lib/raw-client');
@@ -307,7 +307,7 @@ async function e2eBench(e2e, memoryConfig, args, mapping) {
 					}
 					if (repeat < e2e.runs.raw) {
 						await sandbox.reset();
-						const raw = await rawClient.sendAll({ baseUrl: sandbox.url, vendor: operation.vendor, credentials: sandbox.credentials, requests, concurrency: DEFAULT_CONCURRENCY });
+						const raw = await rawClient.sendAll({ baseUrl: sandbox.url, vendor: operation.vendor, credentials: sandbox.credentials, requests, concurrency: nodeConcurrency(operation) });
 						if (raw.failed > 0) throw new Error(`raw client ${key}: ${raw.failed} failed: ${JSON.stringify(raw.firstFailure).slice(0, 500)}`);
 						checkSandbox(await sandbox.stats(), operation, expectedRequests, `raw client, ${key}`);
 						// The same floor with the mapping done in it: rows → canonical orders → payloads → batches, then send.
@@ -316,7 +316,7 @@ async function e2eBench(e2e, memoryConfig, args, mapping) {
 						const mapped = mapping.readFlatRows(rows).map((group) => operation.write(mapping, group.order));
 						const mappedRequests = batches(mapped, operation.batchSize).map((batch) => operation.request(batch, sandbox.credentials));
 						const mapMs = Number(process.hrtime.bigint() - mapStarted) / 1e6;
-						const rawMapped = await rawClient.sendAll({ baseUrl: sandbox.url, vendor: operation.vendor, credentials: sandbox.credentials, requests: mappedRequests, concurrency: DEFAULT_CONCURRENCY });
+						const rawMapped = await rawClient.sendAll({ baseUrl: sandbox.url, vendor: operation.vendor, credentials: sandbox.credentials, requests: mappedRequests, concurrency: nodeConcurrency(operation) });
 						if (rawMapped.failed > 0) throw new Error(`raw client (map + send) ${key}: ${rawMapped.failed} failed`);
 						checkSandbox(await sandbox.stats(), operation, expectedRequests, `raw client (map + send), ${key}`);
 						rawRuns.get(key).push({ wallMs: raw.wallMs, mapAndSendMs: mapMs + rawMapped.wallMs });
@@ -346,7 +346,7 @@ async function e2eBench(e2e, memoryConfig, args, mapping) {
 					latencyMs,
 					bulk: operation.bulk,
 					batchSize: operation.batchSize,
-					concurrency: DEFAULT_CONCURRENCY,
+					concurrency: nodeConcurrency(operation),
 					orders,
 					requests: expectedRequests,
 					scale,

@@ -5,8 +5,15 @@
  * HTTP Request node (one request per order payload).
  */
 
-/** Our nodes' defaults (nodes/*: DEFAULT_BATCH / MAX_BATCH, and concurrency 4 in nodes/shared/delivery.ts). */
-const DEFAULT_CONCURRENCY = 4;
+/**
+ * Our nodes' batch defaults (nodes/*: DEFAULT_BATCH / MAX_BATCH). Requests in flight come from the
+ * built package itself (`defaultConcurrency` in nodes/shared/delivery.ts), so the raw floor always
+ * runs the lanes the node runs.
+ */
+function nodeConcurrency(operation) {
+	const { defaultConcurrency } = require('../../dist/nodes/shared/delivery');
+	return defaultConcurrency(operation.batchSize);
+}
 
 const OPERATIONS = [
 	{
@@ -152,4 +159,4 @@ function batches(payloads, size) {
 	return result;
 }
 
-module.exports = { OPERATIONS, DEFAULT_CONCURRENCY, sandboxCredentials, batches };
+module.exports = { OPERATIONS, nodeConcurrency, sandboxCredentials, batches };

@@ -186,7 +186,7 @@ function markdown(results) {
 		out.push(
 			[
 				`Workflow: Manual Trigger → Code node (makes the input items) → the node under test, run by \`n8n execute\` (one process per run); vendor sandbox in its own process on 127.0.0.1, ODP rate limit off.`,
-				`- **Our node**: default settings (batch sizes as listed, ${e2e.operations[0] ? e2e.operations[0].concurrency : 4} requests in flight), input = ERP rows (${c.lines} per order).`,
+				`- **Our node**: default settings (batch sizes as listed, requests in flight: ${[...new Set(e2e.operations.map((o) => `${o.concurrency} ${o.bulk ? 'bulk' : 'one order per request'}`))].join(', ')}), input = ERP rows (${c.lines} per order).`,
 				`- **HTTP Request node** (v4.5): one request per item, each item one order's payload prepared by the mapping library, same endpoint, our credential as "predefined credential type", batching off. Measured on ${number(c.httpOrders)} orders and scaled to ${number(c.reportOrders)} (marked ×N).`,
 				'- **Raw client floor (send)**: Node `http` with keep-alive outside n8n, sending the same batches as our node with the same concurrency (body serialization included), payloads made beforehand. **Raw: map + send**: the same, timing also the mapping library turning the same rows into those payloads (in the bench process, JIT already warm).',
 				`- **node** = the node's own executionTime; **execution** = the execution's stoppedAt − startedAt (includes the Code node making the input); **whole command** = the \`n8n execute\` process from spawn to exit (start-up, execution, printing the run data).`,

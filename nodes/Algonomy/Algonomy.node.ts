@@ -7,6 +7,7 @@ import { deliver, deliveryOptionsProperty, executeOrFailEachItem, readDeliverySe
 import type { BatchVerdict, DeliveryOperation } from '../shared/delivery';
 import { algonomyBaseUrl } from '../shared/endpoints';
 import { nonPurchaseProperties, nonPurchaseSkip, orderSourceProperties, readOrders, unitsFromOrders } from '../shared/orderSource';
+import { executionCredentials } from '../shared/transport';
 import { describeVendorAnswer, isSuccessStatus } from '../shared/vendorAnswers';
 
 const CREDENTIAL = 'algonomyOAuth2Api';
@@ -144,7 +145,7 @@ async function sendOrders(context: IExecuteFunctions): Promise<INodeExecutionDat
 	const channel = String(context.getNodeParameter('channel', 0, '') ?? '').trim();
 	const settings = readDeliverySettings(context, sendAs === 'single' ? 1 : MAX_BATCH, DEFAULT_BATCH);
 	const baseUrl = await vendorBaseUrl(context, CREDENTIAL, algonomyBaseUrl, settings.dryRun);
-	const apiKey = settings.dryRun ? '' : String((await context.getCredentials(CREDENTIAL)).apiKey ?? '');
+	const apiKey = settings.dryRun ? '' : String((await executionCredentials(context, CREDENTIAL)).apiKey ?? '');
 
 	const units = unitsFromOrders(readOrders(context, items), (order) =>
 		toAlgonomyOrder(order, channel ? { channel } : {}),

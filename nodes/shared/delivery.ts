@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { UnitError } from './orderSource';
-import { chunk, mapBounded, sendWithRetry } from './transport';
+import { chunk, executionCredentials, mapBounded, sendWithRetry } from './transport';
 import type { RetryPolicy, VendorRequest, VendorResponse } from './transport';
 
 /**
@@ -74,11 +74,13 @@ interface UnitResult {
 
 /**
  * Requests in flight by default: one-order-per-request operations are latency-bound, so they get
- * more lanes (bench/results/profile.md: 4 → 8 lanes cut 1,000 Optimizely orders at 20 ms from 9.4 s
- * to 5.5 s; beyond 8, n8n's per-request work is the limit). Bulk requests keep 4 (ODP allows 10/s).
+ * many lanes. `npm run bench` at 20 ms, 10,000 orders (bench/results/profile.md), Optimizely Recs
+ * track node time: 8 lanes 40.4 s, 16 lanes 26.9 s, 32 lanes 18.2 s (the HTTP Request node, which
+ * sends every item at once, 55–60 s). Each vendor's 429 is retried with its Retry-After, so more
+ * lanes cannot overrun a vendor for long. Bulk requests keep 4 (ODP allows 10 requests/s).
  */
 export function defaultConcurrency(maxBatchSize: number): number {
-	return maxBatchSize > 1 ? 4 : 8;
+	return maxBatchSize > 1 ? 4 : 32;
 }
 
 export const deliveryOptionsProperty = (maxBatchSize: number, defaultBatchSize: number): INodeProperties => ({
@@ -104,10 +106,10 @@ export const deliveryOptionsProperty = (maxBatchSize: number, defaultBatchSize: 
 			displayName: 'Concurrent Requests',
 			name: 'concurrency',
 			type: 'number',
-			typeOptions: { minValue: 1, maxValue: 32 },
+			typeOptions: { minValue: 1, maxValue: 64 },
 			default: defaultConcurrency(maxBatchSize),
 			description:
-				'How many requests may be in flight at once (when not set: 8 for one-order-per-request operations, 4 for batches)',
+				'How many requests may be in flight at once (when not set: 32 for one-order-per-request operations, 4 for batches; lower it if the vendor answers 429 often)',
 		},
 		{
 			displayName: 'Dry Run',
@@ -209,7 +211,7 @@ function secretForms(secret: string): string[] {
 }
 
 async function collectSecrets(context: IExecuteFunctions, operation: DeliveryOperation<unknown>): Promise<string[]> {
-	const credentials = await context.getCredentials(operation.credentialType);
+	const credentials = await executionCredentials(context, operation.credentialType);
 	return operation.secretFields
 		.map((field) => credentials[field])
 		.filter((value): value is string => typeof value === 'string' && value.length >= 4)
@@ -404,7 +406,7 @@ export async function vendorBaseUrl(
 	dryRun: boolean,
 ): Promise<string> {
 	if (dryRun) return '';
-	const credentials = await context.getCredentials(credentialType);
+	const credentials = await executionCredentials(context, credentialType);
 	try {
 		return resolve(credentials);
 	} catch (error) {
