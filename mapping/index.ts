@@ -21,7 +21,7 @@ export {
 	type FlatRowOptions,
 } from './flat';
 export { COLUMN_NAMES, detectFlatColumns, headersOf, normalizeHeader, recogniseHeader, type ColumnDetection } from './columnNames';
-export { readShopifyOrder } from './shopify';
+export { readShopifyOrder, type ShopifyMoney, type ShopifyReadOptions } from './shopify';
 export { readWooCommerceOrder } from './woocommerce';
 export * from './writers/optimizely';
 export * from './writers/algonomy';

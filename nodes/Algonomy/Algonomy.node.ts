@@ -6,7 +6,7 @@ import type { AlgonomyOrderPayload } from '../../mapping';
 import { deliver, deliveryOptionsProperty, executeOrFailEachItem, readDeliverySettings, vendorBaseUrl } from '../shared/delivery';
 import type { BatchVerdict, DeliveryOperation } from '../shared/delivery';
 import { algonomyBaseUrl } from '../shared/endpoints';
-import { annotateOutput, orderSourceProperties, readOrders, unitsFromOrders } from '../shared/orderSource';
+import { annotateOutput, nonPurchaseProperties, nonPurchaseSkip, orderSourceProperties, readOrders, unitsFromOrders } from '../shared/orderSource';
 import type { SourcedOrder } from '../shared/orderSource';
 import { executionCredentials } from '../shared/transport';
 import { describeVendorAnswer, isSuccessStatus } from '../shared/vendorAnswers';
@@ -52,7 +52,9 @@ export class Algonomy implements INodeType {
 		name: 'algonomy',
 		icon: { light: 'file:algonomy.svg', dark: 'file:algonomy.dark.svg' },
 		group: ['output'],
-		version: 1,
+		// 1.1 (issue 12): refunded/cancelled/returned orders are skipped by default; v1 keeps sending them.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{"Import orders (" + $parameter["mode"] + ")"}}',
 		description: 'Import offline and online orders into Algonomy (RichRelevance) with the Omnichannel Order API',
 		defaults: { name: 'Algonomy Omnichannel' },
@@ -149,6 +151,7 @@ export class Algonomy implements INodeType {
 				displayOptions: { show: { operation: ['importOrders'] } },
 			},
 			...orderSourceProperties({ show: { operation: ['importOrders'] } }),
+			...nonPurchaseProperties({ operation: ['importOrders'] }),
 			deliveryOptionsProperty(MAX_BATCH, DEFAULT_BATCH),
 		],
 	};
@@ -170,7 +173,11 @@ async function sendOrders(context: IExecuteFunctions): Promise<INodeExecutionDat
 	const orders = readOrders(context, items);
 	const idRule = context.getNodeParameter('orderIdToNumber', 0, 'wholeNumber') as string;
 	const numbers = idRule === 'digits' ? orderIdsAsDigits(context, orders) : undefined;
-	const units = unitsFromOrders(orders, (order) => toAlgonomyOrder(order, channel ? { channel } : {}));
+	const units = unitsFromOrders(
+		orders,
+		(order) => toAlgonomyOrder(order, channel ? { channel } : {}),
+		nonPurchaseSkip(context, 'Algonomy Import Orders'),
+	);
 	const output = await deliver(context, items.length, units, importOperation(baseUrl, apiKey, mode, sendAs), settings);
 	return annotateOutput(output, orders, numbers === undefined ? undefined : (sourced) => {
 		const number = numbers.get(sourced);

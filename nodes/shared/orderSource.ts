@@ -11,7 +11,7 @@ import {
 	readShopifyOrder,
 	readWooCommerceOrder,
 } from '../../mapping';
-import type { CanonicalOrder, FlatColumnMapping, FlatColumns, OrderIssue, OrderLine, ParseOptions } from '../../mapping';
+import type { CanonicalOrder, FlatColumnMapping, FlatColumns, OrderIssue, OrderLine, OrderStatus, ParseOptions } from '../../mapping';
 
 /** Where the orders of a run come from; every node offers the same choice. */
 export type OrderSourceKind = 'canonical' | 'flatRows' | 'shopify' | 'wooCommerce' | 'fields';
@@ -303,6 +303,22 @@ export function orderSourceProperties(displayOptions: Show): INodeProperties[] {
 			displayOptions: { show: { ...displayOptions.show } },
 			options: [
 				{
+					displayName: 'Customer E-Mail (When Missing)',
+					name: 'customerEmail',
+					type: 'string',
+					placeholder: 'e.g. {{ $json.customer.email }}',
+					default: '',
+					description:
+						'E-mail for orders that carry none, e.g. Shopify refunds/create bodies (they have no customer): an expression reading it from the original order looked up before this node',
+				},
+				{
+					displayName: 'Customer ID (When Missing)',
+					name: 'customerId',
+					type: 'string',
+					default: '',
+					description: 'Customer ID for orders that carry none (see Customer E-Mail)',
+				},
+				{
 					displayName: 'Date Format',
 					name: 'dateFormat',
 					type: 'string',
@@ -342,6 +358,17 @@ export function orderSourceProperties(displayOptions: Show): INodeProperties[] {
 					],
 					default: 'created',
 					description: 'Status of orders that carry none (ERP exports often have no status column)',
+				},
+				{
+					displayName: 'Shopify Currency',
+					name: 'shopifyCurrency',
+					type: 'options',
+					options: [
+						{ name: 'Presentment Currency', value: 'presentment', description: 'The currency the buyer saw and paid in (presentment_currency, presentment_money)' },
+						{ name: 'Shop Currency', value: 'shop', description: 'The shop\'s own currency (currency, shop_money)' },
+					],
+					default: 'shop',
+					description: 'For Shopify orders paid in another currency than the shop\'s: which amounts and currency are sent',
 				},
 				{
 					displayName: 'Time Zone',
@@ -412,9 +439,33 @@ function readOneByOne(
 
 /**
  * Reads the orders of this run from the input items, as the user configured. Every item index
- * appears in exactly one returned entry; nothing is dropped.
+ * appears in exactly one returned entry; nothing is dropped. Customer fields the order lacks are
+ * filled from Parsing Options → Customer E-Mail / Customer ID (When Missing), per item (issue 12:
+ * Shopify refunds carry no customer).
  */
 export function readOrders(context: IExecuteFunctions, items: INodeExecutionData[]): SourcedOrder[] {
+	const parsing = context.getNodeParameter('parsing', 0, {}) as IDataObject;
+	const sourced = readOrdersAsGiven(context, items);
+	if (parsing.customerEmail === undefined && parsing.customerId === undefined) return sourced;
+	return sourced.map((entry) => (entry.order ? fillCustomer(context, entry) : entry));
+}
+
+function fillCustomer(context: IExecuteFunctions, entry: SourcedOrder): SourcedOrder {
+	const order = entry.order as CanonicalOrder;
+	const itemIndex = entry.itemIndexes[0];
+	const email = order.customer.email === undefined ? String(context.getNodeParameter('parsing.customerEmail', itemIndex, '') ?? '').trim() : '';
+	const id = order.customer.id === undefined ? String(context.getNodeParameter('parsing.customerId', itemIndex, '') ?? '').trim() : '';
+	if (email === '' && id === '') return entry;
+	try {
+		// Re-read so the filled values get the same checks as any other (a bad e-mail is this order's error).
+		const filled = parseCanonicalOrder({ ...order, customer: { ...order.customer, ...compact({ email, id }) } });
+		return { ...entry, order: filled };
+	} catch (error) {
+		return { itemIndexes: entry.itemIndexes, orderId: entry.orderId, error: errorFromException(error) };
+	}
+}
+
+function readOrdersAsGiven(context: IExecuteFunctions, items: INodeExecutionData[]): SourcedOrder[] {
 	if (items.length === 0) return [];
 	const source = context.getNodeParameter('orderSource', 0) as OrderSourceKind;
 	const parseOptions = readParseOptions(context);
@@ -503,8 +554,14 @@ export function readOrders(context: IExecuteFunctions, items: INodeExecutionData
 		});
 	}
 
+	const parsing = context.getNodeParameter('parsing', 0, {}) as IDataObject;
+	const money = parsing.shopifyCurrency === 'presentment' ? 'presentment' : 'shop';
 	const reader =
-		source === 'shopify' ? readShopifyOrder : source === 'wooCommerce' ? readWooCommerceOrder : parseCanonicalOrder;
+		source === 'shopify'
+			? (value: unknown, options: ParseOptions) => readShopifyOrder(value, { ...options, money })
+			: source === 'wooCommerce'
+				? readWooCommerceOrder
+				: parseCanonicalOrder;
 	const sourceField = (context.getNodeParameter('sourceField', 0, '') as string).trim();
 	return readOneByOne(items, (itemIndex) => {
 		const value = pickField(items[itemIndex].json, sourceField);
@@ -516,13 +573,56 @@ export function readOrders(context: IExecuteFunctions, items: INodeExecutionData
 	});
 }
 
-/** Turns read orders into delivery units by running a vendor writer; writer errors fail only that order. */
+/** Statuses that are not a purchase: a purchase operation does not send them unless told to (issue 12). */
+const NON_PURCHASE_STATUSES: ReadonlySet<OrderStatus> = new Set<OrderStatus>(['cancelled', 'returned', 'refunded']);
+
+const SEND_NON_PURCHASE = 'sendNonPurchaseOrders';
+
+/**
+ * The "Send Refunded or Cancelled Orders" switch of a purchase operation. Light node versioning: the
+ * node's version 1 always sent them (as a sale), so saved v1 workflows keep that (default true);
+ * version 1.1, what new nodes get, leaves them out by default (status `skipped` with the reason).
+ */
+export function nonPurchaseProperties(show: Record<string, string[]>): INodeProperties[] {
+	const base = {
+		displayName: 'Send Refunded or Cancelled Orders',
+		name: SEND_NON_PURCHASE,
+		type: 'boolean' as const,
+		description:
+			'Whether to send orders whose status is cancelled, returned or refunded as a purchase anyway. When off, they are not sent and their output item has status "skipped" with the reason.',
+	};
+	return [
+		{ ...base, default: true, displayOptions: { show: { ...show, '@version': [1] } } },
+		{ ...base, default: false, displayOptions: { show: { ...show, '@version': [{ _cnd: { gte: 1.1 } }] } } },
+	];
+}
+
+/**
+ * For a purchase operation: a function giving the reason an order is not sent, or undefined to send it.
+ * Reads the switch; a node without it (not shown) falls back to sending, the v1 behaviour.
+ */
+export function nonPurchaseSkip(context: IExecuteFunctions, operationLabel: string): ((order: CanonicalOrder) => string | undefined) | undefined {
+	const sendAnyway = context.getNodeParameter(SEND_NON_PURCHASE, 0, true) as boolean;
+	if (sendAnyway) return undefined;
+	return (order) =>
+		NON_PURCHASE_STATUSES.has(order.status)
+			? `Not sent: the order's status is "${order.status}", which is not a purchase, and ${operationLabel} would record it as a sale (turn on Send Refunded or Cancelled Orders to send it anyway)`
+			: undefined;
+}
+
+/**
+ * Turns read orders into delivery units by running a vendor writer; writer errors fail only that order.
+ * `skip` names why an order is deliberately not sent (the unit is then `skipped`, the writer not run).
+ */
 export function unitsFromOrders<P>(
 	orders: SourcedOrder[],
 	write: (order: CanonicalOrder, firstItemIndex: number) => P,
-): Array<{ itemIndexes: number[]; orderId: string; payload?: P; error?: UnitError; order?: CanonicalOrder }> {
+	skip?: (order: CanonicalOrder) => string | undefined,
+): Array<{ itemIndexes: number[]; orderId: string; payload?: P; error?: UnitError; order?: CanonicalOrder; skipped?: string }> {
 	return orders.map((sourced) => {
 		if (!sourced.order) return { itemIndexes: sourced.itemIndexes, orderId: sourced.orderId, error: sourced.error };
+		const reason = skip?.(sourced.order);
+		if (reason !== undefined) return { itemIndexes: sourced.itemIndexes, orderId: sourced.orderId, order: sourced.order, skipped: reason };
 		try {
 			return { itemIndexes: sourced.itemIndexes, orderId: sourced.orderId, payload: write(sourced.order, sourced.itemIndexes[0]), order: sourced.order };
 		} catch (error) {
