@@ -1,6 +1,6 @@
 import type { IAuthenticate, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
-import { ODP_BASE_URL_EXPRESSION, CUSTOM_BASE_URL_OPTION, customBaseUrlProperty } from '../nodes/shared/endpoints';
+import { ODP_BASE_URL_EXPRESSION, CUSTOM_BASE_URL_OPTION, customBaseUrlProperty, refuseUnsafeCustomBaseUrl } from '../nodes/shared/endpoints';
 
 export class OptimizelyDataPlatformApi implements ICredentialType {
 	name = 'optimizelyDataPlatformApi';
@@ -42,6 +42,8 @@ export class OptimizelyDataPlatformApi implements ICredentialType {
 	// (a third of a one-order request's time in bench/results/profile.md). Same headers as before:
 	// test/credentials/authenticate.test.ts compares both forms on the wire.
 	authenticate: IAuthenticate = async (credentials, requestOptions) => {
+		// A refused Custom Base URL says why (the Test's request would otherwise go to an .invalid host).
+		refuseUnsafeCustomBaseUrl(credentials, 'region');
 		requestOptions.headers = { ...requestOptions.headers, 'x-api-key': credentials.apiKey };
 		return requestOptions;
 	};

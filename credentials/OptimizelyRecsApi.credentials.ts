@@ -1,6 +1,6 @@
 import type { IAuthenticate, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
-import { OPTIMIZELY_RECS_BASE_URL_EXPRESSION, CUSTOM_BASE_URL_OPTION, customBaseUrlProperty } from '../nodes/shared/endpoints';
+import { OPTIMIZELY_RECS_BASE_URL_EXPRESSION, CUSTOM_BASE_URL_OPTION, customBaseUrlProperty, refuseUnsafeCustomBaseUrl } from '../nodes/shared/endpoints';
 
 export class OptimizelyRecsApi implements ICredentialType {
 	name = 'optimizelyRecsApi';
@@ -62,6 +62,8 @@ export class OptimizelyRecsApi implements ICredentialType {
 	// (a third of a one-order request's time in bench/results/profile.md). Same headers as before:
 	// test/credentials/authenticate.test.ts compares both forms on the wire.
 	authenticate: IAuthenticate = async (credentials, requestOptions) => {
+		// A refused Custom Base URL says why (the Test's request would otherwise go to an .invalid host).
+		refuseUnsafeCustomBaseUrl(credentials, 'environment');
 		requestOptions.headers = {
 			...requestOptions.headers,
 			site: credentials.site,
@@ -72,7 +74,12 @@ export class OptimizelyRecsApi implements ICredentialType {
 	};
 
 	// The vendor documents no "ping". An empty order is harmless: with good headers the vendor answers
-	// 200 with status "fail" (nothing is stored); with bad headers it answers 401/403.
+	// 200 with status "fail" for the body (MalformedJson/MissingField: nothing is stored); with bad headers
+	// it answers 401/403, or 200 with status "fail" naming the site token (issue 12). n8n drops the empty
+	// object: the request goes out with an empty body (test/credentials/credentialTests.test.ts records
+	// it), which stores nothing either. A 200 "fail" whose error is
+	// about the headers (code Unauthorized / Forbidden, the codes of its 401/403 answers) fails the Test;
+	// n8n's rules compare one field for equality (lodash get path), so only the first error's code is looked at.
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: OPTIMIZELY_RECS_BASE_URL_EXPRESSION,
@@ -81,5 +88,15 @@ export class OptimizelyRecsApi implements ICredentialType {
 			body: {},
 			json: true,
 		},
+		rules: [
+			{
+				type: 'responseSuccessBody',
+				properties: { key: 'errors.0.code', value: 'Forbidden', message: 'Optimizely refused the site, site token or channel (it answered status "fail": Forbidden)' },
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: { key: 'errors.0.code', value: 'Unauthorized', message: 'Optimizely refused the request headers (it answered status "fail": Unauthorized)' },
+			},
+		],
 	};
 }

@@ -108,6 +108,13 @@ export function parseCsv(text: string, options?: CsvOptions): Record<string, str
 			if (previous !== undefined) issues.add(`header[${index}]`, `repeats the column name ${describe(name)} (also column ${previous + 1})`);
 			seen.set(name, index);
 		});
+		// A header of one column that contains another usual delimiter: the file was split with the wrong one.
+		const otherDelimiter = header.length === 1 ? [';', '\t', ',', '|'].find((d) => d.charCodeAt(0) !== delimiter && header[0].includes(d)) : undefined;
+		if (otherDelimiter !== undefined) {
+			const name = otherDelimiter === '\t' ? 'tab' : `"${otherDelimiter}"`;
+			issues.add('options.delimiter', `the header is one column containing ${name}: the delimiter looks wrong (this file seems to use ${name}, not ${describe(String.fromCharCode(delimiter))})`);
+			issues.throwIfAny();
+		}
 		const rows: Record<string, string>[] = [];
 		for (let r = 1; r < records.length; r++) {
 			const record = records[r];

@@ -1,7 +1,9 @@
 import { describe, guard, IssueList, OrderValidationError } from './errors';
 import { translateIssue as translate } from './paths';
 import { readCanonical } from './canonical';
-import type { CanonicalOrder } from './model';
+import { closestHeader, detectFlatColumns, headersOf } from './columnNames';
+import { lineAmount, multiplyMoney, subtractMoney, sumMoney } from './money';
+import type { CanonicalOrder, OrderLine } from './model';
 import { resolveParseOptions, type ParseOptions, type ResolvedParseOptions } from './options';
 import { isBlank, isRecord, parseNumber } from './values';
 
@@ -123,6 +125,23 @@ export interface FlatRowOptions extends ParseOptions {
 	orderAttributeColumns?: string[];
 	/** further columns copied into each line's attributes */
 	lineAttributeColumns?: string[];
+	/**
+	 * Find columns from their header names (table in columnNames.ts / README). `columns` given explicitly
+	 * win; an ambiguous header throws. Default false (only `columns` and the default snake_case names).
+	 */
+	detectColumns?: boolean;
+	/** Fill a missing order subtotal / total from the lines (README "Derived amounts"); default false. */
+	deriveAmounts?: boolean;
+	/**
+	 * With deriveAmounts: unit prices include tax (gross, as on most European tills), so the tax column is
+	 * not added to the total. Default true. False: total = subtotal − discount + shipping + tax.
+	 */
+	pricesIncludeTax?: boolean;
+	/**
+	 * Lines with a negative quantity (a return on the same receipt) are taken out of the order into
+	 * `returnLines` (quantity and amounts as magnitudes) instead of refusing the order. Default false.
+	 */
+	splitReturns?: boolean;
 }
 
 export interface FlatRowGroup {
@@ -131,6 +150,10 @@ export interface FlatRowGroup {
 	rowIndexes: number[];
 	order?: CanonicalOrder;
 	error?: OrderValidationError;
+	/** order fields filled by the reader, not read from the export: 'subtotal', 'discount', 'total' */
+	derived?: string[];
+	/** with splitReturns: lines of the receipt with a negative quantity, as magnitudes (not in order.lines) */
+	returnLines?: OrderLine[];
 }
 
 type ColumnKey = keyof FlatColumns;
@@ -235,9 +258,10 @@ interface ResolvedColumns {
  * Which mapped columns occur in any row (one pass over the rows' keys), so each group only looks at
  * columns that exist: exports rarely carry more than a few of the ~50 known columns.
  */
-function activeFields(rows: unknown[], resolved: ResolvedColumns): void {
+function activeFields(rows: unknown[], resolved: ResolvedColumns): Set<string> {
 	const wanted = new Map<string, number>();
 	const { columns } = resolved;
+	wanted.set(columns.orderId, 0);
 	for (const field of ORDER_FIELDS) wanted.set(columns[field.key], 0);
 	for (const field of LINE_FIELDS) wanted.set(columns[field.key], 0);
 	const present = new Set<string>();
@@ -255,6 +279,170 @@ function activeFields(rows: unknown[], resolved: ResolvedColumns): void {
 	LINE_FIELDS.forEach((field, i) => {
 		if (present.has(columns[field.key])) resolved.activeLineFields.push(i);
 	});
+	return present;
+}
+
+/** Columns without which no row can become an order. */
+const REQUIRED_COLUMNS: { key: ColumnKey; what: string }[] = [
+	{ key: 'orderId', what: 'order id' },
+	{ key: 'orderDate', what: 'order date' },
+	{ key: 'productId', what: 'product id' },
+	{ key: 'quantity', what: 'quantity' },
+	{ key: 'unitPrice', what: 'unit price' },
+];
+
+/**
+ * One error for a required column that no row has (instead of one per row): it names the columns the
+ * rows do have, the closest match, and says when the rows look split with the wrong delimiter.
+ */
+function missingColumnIssues(rows: unknown[], resolved: ResolvedColumns, present: Set<string>): IssueList | undefined {
+	const missing = REQUIRED_COLUMNS.filter((required) => !present.has(resolved.columns[required.key]));
+	if (missing.length === 0) return undefined;
+	const headers = headersOf(rows);
+	if (headers.length === 0) return undefined; // no record rows: each row reports itself
+	const issues = new IssueList();
+	const shown = headers.slice(0, 40).map((header) => JSON.stringify(header.length > 60 ? `${header.slice(0, 60)}…` : header)).join(', ');
+	const more = headers.length > 40 ? ` and ${headers.length - 40} more` : '';
+	let delimiterHint = '';
+	if (headers.length === 1) {
+		const only = headers[0];
+		const seen = [';', '\t', ',', '|'].find((d) => only.includes(d === '\t' ? '\t' : d));
+		if (seen !== undefined) {
+			delimiterHint = ` The rows have a single column whose name contains "${seen === '\t' ? 'tab' : seen}": the file was probably split with the wrong delimiter (set the CSV delimiter to ${seen === '\t' ? 'tab' : `"${seen}"`}).`;
+		}
+	}
+	for (const required of missing) {
+		const column = resolved.columns[required.key];
+		const closest = closestHeader(column, required.key, headers);
+		issues.add(
+			rowPath(0, column).replace(/^rows\[0\]/, 'rows[*]'),
+			`no row has the ${required.what} column ${JSON.stringify(column)}; the rows have ${shown}${more}.` +
+				(closest !== undefined ? ` Closest match: ${JSON.stringify(closest)} (name it in Column Names, or switch on column detection).` : '') +
+				delimiterHint,
+		);
+	}
+	return issues;
+}
+
+const PERCENT = /^\s*([+-]?\d+(?:[.,]\d+)?)\s*%\s*$/;
+
+/** "10%", "10 %", "10,5%" → 10.5; anything else → undefined. */
+function percentOf(value: unknown): number | undefined {
+	if (typeof value !== 'string' || value.length > 40) return undefined;
+	const match = PERCENT.exec(value);
+	if (match === null) return undefined;
+	const pct = Number(match[1].replace(',', '.'));
+	return Number.isFinite(pct) && pct >= 0 && pct <= 100 ? pct : undefined;
+}
+
+/** pct % of an amount, rounded to the cent (half away from zero), as tills print it. */
+function percentAmount(amount: number, pct: number): number {
+	// amount × pct is already in cents (÷100 for the percent, ×100 for cents); round off float noise first.
+	const cents = Math.round(Math.round(amount * pct * 1e6) / 1e6);
+	return cents / 100;
+}
+
+function magnitude(value: unknown, options: ResolvedParseOptions): { negative: boolean; value: unknown } {
+	if (isBlank(value)) return { negative: false, value };
+	const parsed = parseNumber(value, options.decimalComma);
+	if (!parsed.ok || parsed.value >= 0) return { negative: false, value };
+	return { negative: true, value: -parsed.value };
+}
+
+interface Prepared {
+	/** true for lines taken out as returns (same index as input.lines) */
+	returned?: boolean[];
+	orderDiscountPercent?: number;
+}
+
+/**
+ * Before the canonical reader: percent discounts become amounts (line: of quantity × unit price) and,
+ * with splitReturns, negative-quantity lines are marked and turned into magnitudes.
+ */
+function prepareGroup(input: Record<string, unknown>, options: ResolvedParseOptions, splitReturns: boolean): Prepared {
+	const prepared: Prepared = {};
+	const lines = input.lines as Record<string, unknown>[];
+	for (let k = 0; k < lines.length; k++) {
+		const line = lines[k];
+		if (splitReturns) {
+			const quantity = magnitude(line.quantity, options);
+			if (quantity.negative) {
+				if (prepared.returned === undefined) prepared.returned = new Array<boolean>(lines.length).fill(false);
+				prepared.returned[k] = true;
+				line.quantity = quantity.value;
+				line.subtotal = magnitude(line.subtotal, options).value;
+				line.discount = magnitude(line.discount, options).value;
+			}
+		}
+		const pct = percentOf(line.discount);
+		if (pct !== undefined) {
+			const quantity = parseNumber(line.quantity, options.decimalComma);
+			const price = parseNumber(line.unitPrice, options.decimalComma);
+			if (quantity.ok && price.ok && quantity.value > 0 && price.value >= 0) line.discount = percentAmount(multiplyMoney(quantity.value, price.value), pct);
+		}
+	}
+	const pct = percentOf(input.discount);
+	if (pct !== undefined) {
+		prepared.orderDiscountPercent = pct;
+		delete input.discount;
+	}
+	return prepared;
+}
+
+function lineValue(line: OrderLine): number {
+	return line.subtotal ?? lineAmount(line.quantity, line.unitPrice, line.discount ?? 0);
+}
+
+/**
+ * After the canonical reader: returns out of the order, the order discount from a percentage, and (with
+ * deriveAmounts, or whenever returns were split off because the receipt's own figures include them)
+ * subtotal = Σ line amounts and total = subtotal − discount + shipping (+ tax for net prices).
+ * Returns the problem text when the order cannot be completed.
+ */
+function completeOrder(
+	order: CanonicalOrder,
+	prepared: Prepared,
+	group: FlatRowGroup,
+	settings: { deriveAmounts: boolean; pricesIncludeTax: boolean },
+): string | undefined {
+	const derived: string[] = [];
+	let derive = settings.deriveAmounts;
+	if (prepared.returned !== undefined) {
+		const kept: OrderLine[] = [];
+		const returned: OrderLine[] = [];
+		order.lines.forEach((line, k) => (prepared.returned![k] ? returned : kept).push(line));
+		if (kept.length === 0) return 'every line has a negative quantity: the receipt is a return only (send it as a return, e.g. with status "returned" and positive quantities)';
+		order.lines = kept;
+		group.returnLines = returned;
+		// The receipt's own subtotal/total include the returned lines: they are not the purchase's.
+		delete order.subtotal;
+		delete order.total;
+		derive = true;
+	}
+	if (prepared.orderDiscountPercent !== undefined || derive) {
+		const given = order.subtotal;
+		const subtotal = given ?? sumMoney(order.lines.map(lineValue));
+		if (prepared.orderDiscountPercent !== undefined) {
+			order.discount = percentAmount(subtotal, prepared.orderDiscountPercent);
+			derived.push('discount');
+		}
+		if (derive) {
+			if (given === undefined) {
+				order.subtotal = subtotal;
+				derived.push('subtotal');
+			}
+			if (order.total === undefined) {
+				let total = subtractMoney(subtotal, order.discount ?? 0);
+				if (order.shipping !== undefined) total = sumMoney([total, order.shipping]);
+				if (!settings.pricesIncludeTax && order.tax !== undefined) total = sumMoney([total, order.tax]);
+				if (!(total >= 0)) return `the derived total is negative (${subtotal} − discount ${order.discount ?? 0} + shipping ${order.shipping ?? 0}${settings.pricesIncludeTax ? '' : ` + tax ${order.tax ?? 0}`} = ${total})`;
+				order.total = total;
+				derived.push('total');
+			}
+		}
+	}
+	if (derived.length > 0) group.derived = derived;
+	return undefined;
 }
 
 function resolveColumns(options: FlatRowOptions | undefined): ResolvedColumns {
@@ -431,7 +619,21 @@ export function readFlatRows(rows: unknown[], options?: FlatRowOptions): FlatRow
 		if (!Array.isArray(rows)) throw new OrderValidationError([{ path: 'rows', message: `expected a list of rows, got ${describe(rows)}` }]);
 		const resolved = resolveParseOptions(options);
 		const columns = resolveColumns(options);
-		activeFields(rows, columns);
+		if (options?.detectColumns === true) {
+			const detection = detectFlatColumns(headersOf(rows), options.columns ?? undefined);
+			Object.assign(columns.columns, detection.columns);
+		}
+		const settings = {
+			deriveAmounts: options?.deriveAmounts === true,
+			pricesIncludeTax: options?.pricesIncludeTax !== false,
+			splitReturns: options?.splitReturns === true,
+		};
+		const present = activeFields(rows, columns);
+		const missing = rows.length > 0 ? missingColumnIssues(rows, columns, present) : undefined;
+		if (missing !== undefined) {
+			// One error for the whole file: every row would fail the same way.
+			return [{ orderId: '', rowIndexes: rows.map((_row, index) => index), error: new OrderValidationError(missing.items) }];
+		}
 		const groups: FlatRowGroup[] = [];
 		const byId = new Map<string, FlatRowGroup>();
 		// Groups keep their place of first appearance; rows without an id are their own groups in between.
@@ -467,6 +669,7 @@ export function readFlatRows(rows: unknown[], options?: FlatRowOptions): FlatRow
 				issues.add(rowPath(first, columns.columns.orderId), isBlank(raw) ? 'is required (every row needs the order id)' : `expected an order id, got ${describe(raw)}`);
 			}
 			const { input, sources } = buildGroup(rows, group.rowIndexes, group.orderId === '' ? undefined : group.orderId, columns, resolved, issues);
+			const prepared = prepareGroup(input, resolved, settings.splitReturns);
 			const parseIssues = new IssueList();
 			const result = readCanonical(input, resolved, parseIssues);
 			if (parseIssues.length > 0) {
@@ -476,8 +679,15 @@ export function readFlatRows(rows: unknown[], options?: FlatRowOptions): FlatRow
 					issues.items.push(translate(issue, pathMap, rowPath(first)));
 				}
 			}
-			if (issues.length > 0 || result === undefined) group.error = new OrderValidationError(issues.items);
-			else group.order = result.order;
+			if (issues.length === 0 && result !== undefined) {
+				const problem = completeOrder(result.order, prepared, group, settings);
+				if (problem !== undefined) issues.add(rowPath(first), problem);
+			}
+			if (issues.length > 0 || result === undefined) {
+				group.error = new OrderValidationError(issues.items);
+				delete group.derived;
+				delete group.returnLines;
+			} else group.order = result.order;
 		}
 		return groups;
 	});

@@ -20,7 +20,8 @@ export {
 	type FlatRowGroup,
 	type FlatRowOptions,
 } from './flat';
-export { readShopifyOrder } from './shopify';
+export { COLUMN_NAMES, detectFlatColumns, headersOf, normalizeHeader, recogniseHeader, type ColumnDetection } from './columnNames';
+export { readShopifyOrder, type ShopifyMoney, type ShopifyReadOptions } from './shopify';
 export { readWooCommerceOrder } from './woocommerce';
 export * from './writers/optimizely';
 export * from './writers/algonomy';

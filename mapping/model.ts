@@ -31,11 +31,11 @@ export interface OrderLine {
 	category?: string;
 	/** > 0; fractions allowed (weights) */
 	quantity: number;
-	/** ≥ 0, up to 6 decimals */
+	/** unit price BEFORE the line's discount, ≥ 0, up to 6 decimals */
 	unitPrice: number;
-	/** discount on the whole line (not per unit), ≥ 0 */
+	/** discount on the whole line (not per unit, includes order-level discounts the shop allocated to the line), ≥ 0 */
 	discount?: number;
-	/** line amount; when missing and a vendor needs it: quantity × unitPrice − discount */
+	/** line amount after its discount = quantity × unitPrice − discount (computed so when missing and a vendor needs it) */
 	subtotal?: number;
 	url?: string;
 	imageUrl?: string;
@@ -45,7 +45,9 @@ export interface OrderLine {
 
 /**
  * Amounts are magnitudes (never negative): a refund of 30 has total 30 and status "refunded".
- * All amounts keep at most 6 decimals.
+ * All amounts keep at most 6 decimals. All amounts of one order are in one price basis, the shop's:
+ * tax included when the shop enters prices with tax (WooCommerce prices_include_tax, Shopify
+ * taxes_included), else without tax; `tax` is the order's tax either way (included or added).
  */
 export interface CanonicalOrder {
 	id: string;
@@ -58,10 +60,18 @@ export interface CanonicalOrder {
 	regionId?: number;
 	/** ISO 4217, upper case */
 	currency?: string;
+	/** what the buyer pays for shipping (after shipping discounts) */
 	shipping?: number;
+	/** the order's tax (included in the amounts or added to them, see the price basis above) */
 	tax?: number;
+	/** all discounts of the order as the shop reports them (line discounts included): information, not a term of the total */
 	discount?: number;
+	/**
+	 * ONE meaning for every reader (issue 12): Σ line amounts after line discounts (Σ lines[].subtotal),
+	 * before any order-level discount not allocated to lines, shipping and tax.
+	 */
 	subtotal?: number;
+	/** what the buyer pays: subtotal − unallocated order-level discount + shipping (+ tax when not included) */
 	total?: number;
 	couponCode?: string;
 	couponValue?: number;

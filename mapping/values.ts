@@ -17,15 +17,8 @@ export const LIMITS = {
 	quantity: 1e9,
 } as const;
 
-const own = Object.prototype.hasOwnProperty;
-
 export function isRecord(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Reads an own property only: inherited (possibly polluted) properties are never taken as data. */
-export function ownValue(record: Record<string, unknown>, key: string): unknown {
-	return own.call(record, key) ? record[key] : undefined;
 }
 
 /** True for undefined, null and text that is empty after trimming: all mean "not given". */

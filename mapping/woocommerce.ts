@@ -1,5 +1,5 @@
 import { describe, guard, IssueList, OrderValidationError } from './errors';
-import { lineAmount, subtractMoney, toScaled } from './money';
+import { lineAmount, subtractMoney, sumMoney, toScaled } from './money';
 import { normalizeStatus, type CanonicalOrder, type OrderStatus } from './model';
 import type { ParseOptions } from './options';
 import { isRecord, parseNumber } from './values';
@@ -74,8 +74,13 @@ function amount(value: unknown): number | undefined {
 /**
  * WooCommerce order.created / order.updated webhook body (the REST order resource) → canonical order.
  * date_created_gmt is read as UTC (date_created, the shop's local time, uses options.timeZone). Line
- * unitPrice = subtotal ÷ quantity when WooCommerce's float `price` is missing; discount = subtotal − total;
- * line subtotal = total (after discounts). Order subtotal = sum of line subtotals before discounts.
+ * unitPrice = subtotal ÷ quantity (WooCommerce's `price` is after the coupon, so it is not used when the
+ * subtotal is there); discount = subtotal − total; line subtotal = total. Order subtotal = Σ line totals
+ * (the model's meaning: after line discounts, before shipping and tax; coupons are allocated to lines,
+ * so no order-level discount remains). prices_include_tax true: every line amount, shipping and the
+ * discount include their tax (subtotal + subtotal_tax, total + total_tax, shipping_total + shipping_tax,
+ * discount_total + discount_tax), so total = subtotal + shipping (+ fees); `tax` is the included tax.
+ * false: amounts without tax, total = subtotal + shipping + tax (+ fees). Fee lines are not read.
  * Accepts the body itself, JSON text or n8n's Webhook output {headers, body}; a webhook ping is an error.
  */
 export function readWooCommerceOrder(body: unknown, options?: ParseOptions): CanonicalOrder {
@@ -88,26 +93,37 @@ export function readWooCommerceOrder(body: unknown, options?: ParseOptions): Can
 		const pathMap = new Map<string, string>();
 		const billing = record(source.billing);
 		const customerId = idText(source.customer_id, 'customer_id', issues);
+		// One price basis per order: WooCommerce stores line amounts without tax; when the shop enters prices
+		// with tax (prices_include_tax) the amounts the shop showed are the stored ones plus their tax.
+		const withTax = source.prices_include_tax === true || source.prices_include_tax === 'true';
+		const gross = (net: unknown, taxPart: unknown): number | undefined => {
+			const value = amount(net);
+			if (value === undefined || !withTax) return value;
+			const part = amount(taxPart);
+			return part === undefined ? value : sumMoney([value, part]);
+		};
 		const lineSubtotals: { value: unknown; path: string }[] = [];
 		const lines = list(source.line_items).map((raw, i) => {
 			const path = `line_items[${i}]`;
 			const item = record(raw);
 			pathMap.set(`lines[${i}]`, path).set(`lines[${i}].productId`, `${path}.product_id`).set(`lines[${i}].quantity`, `${path}.quantity`);
-			pathMap.set(`lines[${i}].unitPrice`, `${path}.price`).set(`lines[${i}].discount`, `${path}.subtotal`).set(`lines[${i}].subtotal`, `${path}.total`);
+			pathMap.set(`lines[${i}].unitPrice`, `${path}.subtotal`).set(`lines[${i}].discount`, `${path}.subtotal`).set(`lines[${i}].subtotal`, `${path}.total`);
 			pathMap.set(`lines[${i}].imageUrl`, `${path}.image.src`).set(`lines[${i}].name`, `${path}.name`);
-			lineSubtotals.push({ value: item.subtotal, path: `${path}.subtotal` });
 			const quantity = amount(item.quantity);
-			const before = amount(item.subtotal);
-			const after = amount(item.total);
+			const before = gross(item.subtotal, item.subtotal_tax);
+			const after = gross(item.total, item.total_tax);
+			// WooCommerce's `price` is total ÷ quantity, i.e. already after the coupon: the unit price before the
+			// discount is subtotal ÷ quantity, and the line discount is subtotal − total (issue 12).
 			let unitPrice: unknown = item.price;
-			if ((unitPrice === undefined || unitPrice === null || unitPrice === '') && before !== undefined && quantity !== undefined && quantity > 0) {
-				unitPrice = before / quantity;
-			}
+			if (before !== undefined && quantity !== undefined && quantity > 0) unitPrice = before / quantity;
+			else if (withTax && after !== undefined && quantity !== undefined && quantity > 0) unitPrice = after / quantity;
 			let discount: number | undefined;
 			if (before !== undefined && after !== undefined && toScaled(before) > toScaled(after)) discount = subtractMoney(before, after);
-			// WooCommerce's float price (e.g. 3.3333333) can make quantity × price fall a hair under the discount.
+			// subtotal ÷ quantity rounded to 6 decimals (e.g. 3.333333) can make quantity × price fall a hair under the discount.
 			const price = amount(unitPrice);
 			if (discount !== undefined && price !== undefined && quantity !== undefined && lineAmount(quantity, price, discount) < 0) discount = undefined;
+			const lineTotal = after ?? item.total;
+			lineSubtotals.push({ value: lineTotal, path: `${path}.total` });
 			const productId = idText(item.product_id, `${path}.product_id`, issues);
 			return {
 				productId: productId === '0' ? (typeof item.sku === 'string' && item.sku !== '' ? item.sku : undefined) : productId,
@@ -116,7 +132,7 @@ export function readWooCommerceOrder(body: unknown, options?: ParseOptions): Can
 				quantity: item.quantity,
 				unitPrice,
 				discount,
-				subtotal: item.total,
+				subtotal: lineTotal,
 				imageUrl: record(item.image).src,
 			};
 		});
@@ -141,9 +157,9 @@ export function readWooCommerceOrder(body: unknown, options?: ParseOptions): Can
 			},
 			channel: source.created_via,
 			currency: source.currency,
-			shipping: source.shipping_total,
+			shipping: gross(source.shipping_total, source.shipping_tax) ?? source.shipping_total,
 			tax: source.total_tax,
-			discount: source.discount_total,
+			discount: gross(source.discount_total, source.discount_tax) ?? source.discount_total,
 			subtotal: sumAmounts(lineSubtotals, issues),
 			total: source.total,
 			couponCode: codes.length > 0 ? codes.join(',') : undefined,

@@ -44,7 +44,7 @@ export interface EsputnikOrderEventOptions {
 	contactId?: string;
 	/** also send "products" ({"array":[...]}) for e-mail templates */
 	includeProducts?: boolean;
-	/** IANA zone for the "date" param (default: the order's own offset, i.e. its local time) */
+	/** IANA zone for the "date" param, which carries no offset (default: the order's own offset; the node v1.1 always passes its Time Zone, default UTC) */
 	timeZone?: string;
 }
 
@@ -245,9 +245,16 @@ function formatAddress(address: Address | undefined): string | undefined {
 }
 
 const resolveBulkOptions = optionsResolver(
-	z.object({ source: z.enum(['online', 'offline']).nullish() }),
-	['source'],
-	(checked) => ({ source: checked.source ?? undefined }),
+	z.object({ source: z.enum(['online', 'offline']).nullish(), timeZone: z.string().min(1).max(64).nullish() }),
+	['source', 'timeZone'],
+	(checked, issues) => {
+		let zone: ZoneRef | undefined;
+		if (checked.timeZone) {
+			zone = resolveZone(checked.timeZone);
+			if (zone === undefined) issues.add('options.timeZone', `is not a known time zone, got ${describe(checked.timeZone)}`);
+		}
+		return { source: checked.source ?? undefined, zone };
+	},
 );
 
 /**
@@ -255,7 +262,7 @@ const resolveBulkOptions = optionsResolver(
  * total; returned/refunded orders have no eSputnik status and are refused (send them as CANCELLED events
  * when the whole order was undone).
  */
-export function toEsputnikOrder(order: CanonicalOrder, options?: { source?: 'online' | 'offline' }): EsputnikBulkOrder {
+export function toEsputnikOrder(order: CanonicalOrder, options?: { source?: 'online' | 'offline'; timeZone?: string }): EsputnikBulkOrder {
 	return guard(() => {
 		const settings = resolveBulkOptions(options);
 		const { order: source, moment } = orderForWriter(order);
@@ -270,7 +277,8 @@ export function toEsputnikOrder(order: CanonicalOrder, options?: { source?: 'onl
 		setIf(bulk, 'externalCustomerId', customer.id);
 		bulk.totalCost = source.total as number;
 		bulk.status = status as EsputnikOrderStatus;
-		bulk.date = formatLocal(moment);
+		// Same rule as the event's `date`: wall-clock time in options.timeZone, else the order's own offset.
+		bulk.date = formatLocal(settings.zone !== undefined ? inZone(moment, settings.zone) : moment);
 		setIf(bulk, 'currency', source.currency);
 		setIf(bulk, 'email', customer.email);
 		setIf(bulk, 'phone', customer.phone);

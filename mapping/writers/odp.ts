@@ -3,6 +3,7 @@ import { describe, guard, IssueList, OrderValidationError } from '../errors';
 import { lineAmount } from '../money';
 import { optionsResolver } from '../options';
 import type { Address, CanonicalOrder, OrderStatus } from '../model';
+import { callingCodeForCountry, toE164 } from '../phones';
 import { orderForWriter, setIf } from './common';
 
 /** One event for POST https://api.zaius.com/v3/events (or the EU/AU hosts); batches are arrays of these. */
@@ -74,52 +75,8 @@ export function odpActionForStatus(status: OrderStatus): OdpOrderAction {
 	return Object.prototype.hasOwnProperty.call(ACTION_FOR_STATUS, status) ? ACTION_FOR_STATUS[status] : (undefined as unknown as OdpOrderAction);
 }
 
-/**
- * Country calling codes by ISO 3166 alpha-2 code, for national numbers written without one. Covers the
- * markets our users ship to most; other countries need `defaultCallingCode`.
- */
-const CALLING_CODE_BY_COUNTRY: Readonly<Record<string, string>> = Object.freeze({
-	US: '1', CA: '1', PR: '1', GB: '44', IE: '353', DE: '49', AT: '43', CH: '41', FR: '33', BE: '32', NL: '31',
-	LU: '352', IT: '39', ES: '34', PT: '351', DK: '45', SE: '46', NO: '47', FI: '358', IS: '354', PL: '48',
-	CZ: '420', SK: '421', HU: '36', RO: '40', BG: '359', GR: '30', HR: '385', SI: '386', EE: '372', LV: '371',
-	LT: '370', UA: '380', TR: '90', IL: '972', AE: '971', SA: '966', IN: '91', CN: '86', JP: '81', KR: '82',
-	SG: '65', HK: '852', AU: '61', NZ: '64', ZA: '27', BR: '55', MX: '52', AR: '54', CL: '56', CO: '57',
-});
-
-/** Countries whose numbers keep their leading 0 after the country code. */
-const KEEPS_LEADING_ZERO = new Set(['39']);
-
-/** The calling code of an ISO alpha-2 country, when known. */
-export function callingCodeForCountry(country: string | undefined): string | undefined {
-	if (typeof country !== 'string') return undefined;
-	const key = country.trim().toUpperCase();
-	return Object.prototype.hasOwnProperty.call(CALLING_CODE_BY_COUNTRY, key) ? CALLING_CODE_BY_COUNTRY[key] : undefined;
-}
-
-/**
- * Phone in E.164 ("+4915112345678"): separators are dropped; "+" or "00" starts the country code; a
- * national number ("0151 …", or "(555) 555-5555" in North America) needs `defaultCallingCode`
- * (e.g. "49"; the writers take it from the customer's address country when not given).
- * Undefined when it cannot be E.164.
- */
-export function toE164(phone: string, defaultCallingCode?: string): string | undefined {
-	if (typeof phone !== 'string' || phone.length > 100) return undefined;
-	if (defaultCallingCode !== undefined && (typeof defaultCallingCode !== 'string' || !/^\+?[1-9]\d{0,3}$/.test(defaultCallingCode))) return undefined;
-	if (defaultCallingCode !== undefined) defaultCallingCode = defaultCallingCode.replace('+', '');
-	let digits = phone.trim().replace(/[\s\-()./]/g, '');
-	if (digits.startsWith('+')) digits = digits.slice(1);
-	else if (digits.startsWith('00')) digits = digits.slice(2);
-	else if (defaultCallingCode === undefined || !/^\d+$/.test(digits)) return undefined;
-	else if (defaultCallingCode === '1') {
-		// North America has no trunk "0": a national number is 10 digits, optionally led by 1.
-		if (digits.length === 11 && digits.startsWith('1')) digits = digits.slice(1);
-		if (digits.length !== 10) return undefined;
-		digits = `1${digits}`;
-	} else if (digits.startsWith('0')) {
-		digits = defaultCallingCode + (KEEPS_LEADING_ZERO.has(defaultCallingCode) ? digits : digits.replace(/^0+/, ''));
-	} else return undefined;
-	return /^[1-9]\d{6,14}$/.test(digits) ? `+${digits}` : undefined;
-}
+// The phone rule lives in mapping/phones.ts (one rule for every source); re-exported here for existing imports.
+export { callingCodeForCountry, toE164 } from '../phones';
 
 /** The calling code for a customer's national phone number: the option, else the address country's. */
 function callingCodeFor(customer: CanonicalOrder['customer'], option: string | undefined): string | undefined {
@@ -246,7 +203,7 @@ export function toOdpOrderObject(order: CanonicalOrder, options?: OdpOrderObject
 		const phone = e164OrIssue(customer.phone, callingCodeFor(customer, settings.defaultCallingCode), issues);
 		const hasId = settings.customerIdField !== undefined && customer.id !== undefined;
 		if (customer.email === undefined && customer.phone === undefined && !hasId) {
-			issues.add('customer', 'needs an e-mail or phone (or an id with customerIdField set): ODP requires at least one identifier');
+			issues.add('customer', 'needs an e-mail or phone (or a customer id with customerIdField set, the node\'s Customer ID Field option): ODP requires at least one identifier');
 		}
 		if (issues.length > 0) throw new OrderValidationError(issues.items);
 		const record = { order_id: source.id, status: settings.status ?? odpActionForStatus(source.status) } as OdpOrderObject;

@@ -1,12 +1,13 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { toAlgonomyOrder } from '../../mapping';
 import type { AlgonomyOrderPayload } from '../../mapping';
 import { deliver, deliveryOptionsProperty, executeOrFailEachItem, readDeliverySettings, vendorBaseUrl } from '../shared/delivery';
 import type { BatchVerdict, DeliveryOperation } from '../shared/delivery';
 import { algonomyBaseUrl } from '../shared/endpoints';
-import { orderSourceProperties, readOrders, unitsFromOrders } from '../shared/orderSource';
+import { annotateOutput, nonPurchaseProperties, nonPurchaseSkip, orderSourceProperties, readOrders, unitsFromOrders } from '../shared/orderSource';
+import type { SourcedOrder } from '../shared/orderSource';
 import { executionCredentials } from '../shared/transport';
 import { describeVendorAnswer, isSuccessStatus } from '../shared/vendorAnswers';
 
@@ -51,7 +52,9 @@ export class Algonomy implements INodeType {
 		name: 'algonomy',
 		icon: { light: 'file:algonomy.svg', dark: 'file:algonomy.dark.svg' },
 		group: ['output'],
-		version: 1,
+		// 1.1 (issue 12): refunded/cancelled/returned orders are skipped by default; v1 keeps sending them.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{"Import orders (" + $parameter["mode"] + ")"}}',
 		description: 'Import offline and online orders into Algonomy (RichRelevance) with the Omnichannel Order API',
 		defaults: { name: 'Algonomy Omnichannel' },
@@ -118,6 +121,28 @@ export class Algonomy implements INodeType {
 				displayOptions: { show: { operation: ['importOrders'] } },
 			},
 			{
+				displayName: 'Order ID to Number',
+				name: 'orderIdToNumber',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{
+						name: 'ID Must Be a Whole Number',
+						value: 'wholeNumber',
+						description: 'An order ID that is not a whole number (e.g. "BN-2026110000") fails that order',
+					},
+					{
+						name: 'Digits of the ID',
+						value: 'digits',
+						description:
+							'Send the digits of the ID ("BN-2026110000" → 2026110000); the run is refused when two different IDs give the same number. The output item keeps the original ID as orderId and shows the number as algonomyId.',
+					},
+				],
+				default: 'wholeNumber',
+				description: "Algonomy's order ID is a whole number; how to get one from receipt numbers that are not",
+				displayOptions: { show: { operation: ['importOrders'] } },
+			},
+			{
 				displayName:
 					'Order IDs must be whole numbers. Plain customer emails are never sent: they are replaced by their SHA-256 hash (emailHash).',
 				name: 'piiNotice',
@@ -126,6 +151,7 @@ export class Algonomy implements INodeType {
 				displayOptions: { show: { operation: ['importOrders'] } },
 			},
 			...orderSourceProperties({ show: { operation: ['importOrders'] } }),
+			...nonPurchaseProperties({ operation: ['importOrders'] }),
 			deliveryOptionsProperty(MAX_BATCH, DEFAULT_BATCH),
 		],
 	};
@@ -144,8 +170,50 @@ async function sendOrders(context: IExecuteFunctions): Promise<INodeExecutionDat
 	const baseUrl = await vendorBaseUrl(context, CREDENTIAL, algonomyBaseUrl, settings.dryRun);
 	const apiKey = settings.dryRun ? '' : String((await executionCredentials(context, CREDENTIAL)).apiKey ?? '');
 
-	const units = unitsFromOrders(readOrders(context, items), (order) =>
-		toAlgonomyOrder(order, channel ? { channel } : {}),
+	const orders = readOrders(context, items);
+	const idRule = context.getNodeParameter('orderIdToNumber', 0, 'wholeNumber') as string;
+	const numbers = idRule === 'digits' ? orderIdsAsDigits(context, orders) : undefined;
+	const units = unitsFromOrders(
+		orders,
+		(order) => toAlgonomyOrder(order, channel ? { channel } : {}),
+		nonPurchaseSkip(context, 'Algonomy Import Orders'),
 	);
-	return await deliver(context, items.length, units, importOperation(baseUrl, apiKey, mode, sendAs), settings);
+	const output = await deliver(context, items.length, units, importOperation(baseUrl, apiKey, mode, sendAs), settings);
+	return annotateOutput(output, orders, numbers === undefined ? undefined : (sourced) => {
+		const number = numbers.get(sourced);
+		return number === undefined ? undefined : { algonomyId: number };
+	});
+}
+
+/**
+ * "Digits of the ID": each order is sent with the number made of its id's digits (leading zeros do not
+ * count). Two different ids that give one number would overwrite each other at Algonomy, so the whole
+ * run is refused, naming both. An id without digits fails only its order. sourced.orderId (the original
+ * id) is left as it is, so output items keep it.
+ */
+function orderIdsAsDigits(context: IExecuteFunctions, orders: SourcedOrder[]): Map<SourcedOrder, number> {
+	const numbers = new Map<SourcedOrder, number>();
+	const owners = new Map<string, string>();
+	for (const sourced of orders) {
+		const order = sourced.order;
+		if (order === undefined) continue;
+		const digits = order.id.replace(/\D/g, '').replace(/^0+(?=\d)/, '');
+		const number = Number(digits);
+		if (digits === '' || !Number.isSafeInteger(number)) {
+			const message = digits === '' ? `has no digits to make a whole-number Algonomy id from, got "${order.id}"` : `has too many digits for a whole-number Algonomy id, got "${order.id}"`;
+			sourced.order = undefined;
+			sourced.error = { message: `id: ${message}`, issues: [{ path: 'id', message }] };
+			continue;
+		}
+		const previous = owners.get(digits);
+		if (previous !== undefined && previous !== order.id) {
+			throw new NodeOperationError(context.getNode(), `Order IDs "${previous}" and "${order.id}" both become Algonomy id ${digits}`, {
+				description: 'With "Order ID to Number: Digits of the ID" every order id must give a different number; nothing was sent',
+			});
+		}
+		owners.set(digits, order.id);
+		sourced.order = { ...order, id: digits };
+		numbers.set(sourced, number);
+	}
+	return numbers;
 }

@@ -6,7 +6,7 @@ import type { EsputnikBulkOrder, EsputnikEventPayload, EsputnikSiteEventInput } 
 import { deliver, deliveryOptionsProperty, executeOrFailEachItem, readDeliverySettings, vendorBaseUrl } from '../shared/delivery';
 import type { BatchVerdict, DeliveryOperation, DeliveryUnit } from '../shared/delivery';
 import { esputnikBaseUrl } from '../shared/endpoints';
-import { errorFromException, orderSourceProperties, readOrders, unitsFromOrders } from '../shared/orderSource';
+import { annotateOutput, errorFromException, nonPurchaseProperties, nonPurchaseSkip, orderSourceProperties, readOrders, unitsFromOrders } from '../shared/orderSource';
 import { describeVendorAnswer, isSuccessStatus } from '../shared/vendorAnswers';
 
 const CREDENTIAL = 'esputnikApi';
@@ -58,7 +58,9 @@ export class Esputnik implements INodeType {
 		name: 'esputnik',
 		icon: { light: 'file:esputnik.svg', dark: 'file:esputnik.dark.svg' },
 		group: ['output'],
-		version: 1,
+		// 1.1 (issue 12): refunded/cancelled/returned orders are skipped by default; v1 keeps sending them.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{$parameter["operation"]}}',
 		description: 'Send order events, bulk orders and site events to eSputnik',
 		defaults: { name: 'eSputnik' },
@@ -173,6 +175,7 @@ export class Esputnik implements INodeType {
 				displayOptions: { show: { operation: ['addOrders'] } },
 			},
 			...orderSourceProperties({ show: { resource: ['order'] } }),
+			...nonPurchaseProperties({ operation: ['sendOrderEvent'], eventTypeKey: ['orderCreated', 'orderUpdated', 'orderDelivered'] }),
 			{
 				displayName: 'Event Type',
 				name: 'siteEventType',
@@ -317,10 +320,15 @@ async function sendOrders(context: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 
 	const orders = readOrders(context, items);
+	// eSputnik's `date` has no offset (issue 12). Version 1.1: one rule for every source, the wall-clock
+	// time in Parsing Options → Time Zone (default UTC). Version 1 keeps the order's own offset, which
+	// depended on the source (WooCommerce UTC, Shopify the shop's offset, ERP rows the Time Zone).
+	const parsing = context.getNodeParameter('parsing', 0, {}) as { timeZone?: string };
+	const timeZone = context.getNode().typeVersion >= 1.1 ? String(parsing.timeZone ?? '').trim() || 'UTC' : undefined;
 	if (isBulk) {
 		const source = context.getNodeParameter('source', 0, 'offline') as 'online' | 'offline';
-		const units = unitsFromOrders(orders, (order) => toEsputnikOrder(order, { source }));
-		return await deliver(context, items.length, units, ordersOperation(baseUrl), settings);
+		const units = unitsFromOrders(orders, (order) => toEsputnikOrder(order, { source, timeZone }));
+		return annotateOutput(await deliver(context, items.length, units, ordersOperation(baseUrl), settings), orders);
 	}
 
 	const eventTypeKey = context.getNodeParameter('eventTypeKey', 0) as OrderEventKey;
@@ -329,7 +337,7 @@ async function sendOrders(context: IExecuteFunctions): Promise<INodeExecutionDat
 	const units = unitsFromOrders(orders, (order, itemIndex) => {
 		const contactId =
 			contactIdentifier === 'contactId' ? String(context.getNodeParameter('contactId', itemIndex, '')).trim() : undefined;
-		return toEsputnikOrderEvent(order, { eventTypeKey, contactIdentifier, contactId, includeProducts });
-	});
-	return await deliver(context, items.length, units, eventOperation(baseUrl, 'esputnik.sendOrderEvent'), settings);
+		return toEsputnikOrderEvent(order, { eventTypeKey, contactIdentifier, contactId, includeProducts, timeZone });
+	}, eventTypeKey === 'orderCancelled' ? undefined : nonPurchaseSkip(context, `eSputnik ${eventTypeKey}`));
+	return annotateOutput(await deliver(context, items.length, units, eventOperation(baseUrl, 'esputnik.sendOrderEvent'), settings), orders);
 }

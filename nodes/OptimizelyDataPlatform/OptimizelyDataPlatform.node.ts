@@ -6,7 +6,7 @@ import type { OdpOrderEvent, OdpOrderObject } from '../../mapping';
 import { deliver, deliveryOptionsProperty, executeOrFailEachItem, readDeliverySettings, vendorBaseUrl } from '../shared/delivery';
 import type { BatchVerdict, DeliveryOperation, DeliveryUnit } from '../shared/delivery';
 import { odpBaseUrl } from '../shared/endpoints';
-import { orderSourceProperties, readOrders, unitsFromOrders } from '../shared/orderSource';
+import { annotateOutput, nonPurchaseProperties, nonPurchaseSkip, orderSourceProperties, readOrders, unitsFromOrders } from '../shared/orderSource';
 import { describeVendorAnswer, isSuccessStatus } from '../shared/vendorAnswers';
 import type { VendorResponse } from '../shared/transport';
 
@@ -95,7 +95,9 @@ export class OptimizelyDataPlatform implements INodeType {
 		name: 'optimizelyDataPlatform',
 		icon: { light: 'file:odp.svg', dark: 'file:odp.dark.svg' },
 		group: ['output'],
-		version: 1,
+		// 1.1 (issue 12): refunded/cancelled/returned orders are skipped by default; v1 keeps sending them.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{$parameter["operation"] === "upsertOrderObject" ? "Upsert order object" : "Send order event: " + $parameter["eventAction"]}}',
 		description: 'Send order events (purchase, return, refund, cancel) and order records to Optimizely Data Platform',
 		defaults: { name: 'Optimizely Data Platform' },
@@ -150,6 +152,16 @@ export class OptimizelyDataPlatform implements INodeType {
 				default: 'purchase',
 			},
 			{
+				displayName: 'Customer ID Field',
+				name: 'customerIdField',
+				type: 'string',
+				default: '',
+				placeholder: 'customer_number',
+				description:
+					'ODP field (lower case, digits, _) that receives the customer ID, so orders with a customer ID but no e-mail or phone can be upserted. Empty: the customer ID is not sent.',
+				displayOptions: { show: { operation: ['upsertOrderObject'] } },
+			},
+			{
 				displayName: 'Custom Action',
 				name: 'customAction',
 				type: 'string',
@@ -167,6 +179,7 @@ export class OptimizelyDataPlatform implements INodeType {
 				displayOptions: { show: { operation: ['sendOrderEvent'], eventAction: ['return', 'refund', 'cancel'] } },
 			},
 			...orderSourceProperties({ show: { resource: ['order'] } }),
+			...nonPurchaseProperties({ operation: ['sendOrderEvent'], eventAction: ['purchase'] }),
 			{
 				displayName: 'Default Calling Code',
 				name: 'defaultCallingCode',
@@ -195,8 +208,9 @@ async function sendOrders(context: IExecuteFunctions): Promise<INodeExecutionDat
 	const defaultCallingCode = String(context.getNodeParameter('defaultCallingCode', 0, '') ?? '').trim() || undefined;
 
 	if (operation === 'upsertOrderObject') {
-		const units = unitsFromOrders(orders, (order) => toOdpOrderObject(order, { defaultCallingCode }));
-		return await deliver(context, items.length, units, objectsOperation(baseUrl), settings);
+		const customerIdField = String(context.getNodeParameter('customerIdField', 0, '') ?? '').trim() || undefined;
+		const units = unitsFromOrders(orders, (order) => toOdpOrderObject(order, { defaultCallingCode, customerIdField }));
+		return annotateOutput(await deliver(context, items.length, units, objectsOperation(baseUrl), settings), orders);
 	}
 
 	let action = context.getNodeParameter('eventAction', 0) as string;
@@ -206,7 +220,11 @@ async function sendOrders(context: IExecuteFunctions): Promise<INodeExecutionDat
 			throw new NodeOperationError(context.getNode(), `Custom Action "${action}" must be lower-case letters, digits and underscores`);
 		}
 	}
-	const units: Array<DeliveryUnit<OdpOrderEvent>> = unitsFromOrders(orders, (order) => toOdpOrderEvent(order, { action, defaultCallingCode }));
+	const units: Array<DeliveryUnit<OdpOrderEvent>> = unitsFromOrders(
+		orders,
+		(order) => toOdpOrderEvent(order, { action, defaultCallingCode }),
+		action === 'purchase' ? nonPurchaseSkip(context, 'an ODP purchase event') : undefined,
+	);
 	markRepeatedSubtractions(units, action);
-	return await deliver(context, items.length, units, eventsOperation(baseUrl), settings);
+	return annotateOutput(await deliver(context, items.length, units, eventsOperation(baseUrl), settings), orders);
 }

@@ -6,7 +6,7 @@ import type { OptimizelyRecsOrderPayload } from '../../mapping';
 import { deliver, deliveryOptionsProperty, executeOrFailEachItem, readDeliverySettings, vendorBaseUrl } from '../shared/delivery';
 import type { DeliveryOperation, DeliveryUnit } from '../shared/delivery';
 import { optimizelyRecsBaseUrl } from '../shared/endpoints';
-import { orderSourceProperties, readOrders, unitsFromOrders } from '../shared/orderSource';
+import { annotateOutput, nonPurchaseProperties, nonPurchaseSkip, orderSourceProperties, readOrders, unitsFromOrders } from '../shared/orderSource';
 import { describeVendorAnswer, isSuccessStatus } from '../shared/vendorAnswers';
 
 const CREDENTIAL = 'optimizelyRecsApi';
@@ -54,7 +54,9 @@ export class OptimizelyRecs implements INodeType {
 		name: 'optimizelyRecs',
 		icon: { light: 'file:optimizelyRecs.svg', dark: 'file:optimizelyRecs.dark.svg' },
 		group: ['output'],
-		version: 1,
+		// 1.1 (issue 12): refunded/cancelled/returned orders are skipped by default; v1 keeps sending them.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{$parameter["operation"] === "cancelOfflineOrder" ? "Cancel offline order" : "Track offline order"}}',
 		description:
 			'Track offline (store, call-centre, app, TV) orders in Optimizely Product Recommendations, one order per request',
@@ -95,6 +97,7 @@ export class OptimizelyRecs implements INodeType {
 				default: 'trackOfflineOrder',
 			},
 			...orderSourceProperties({ show: { operation: ['trackOfflineOrder'] } }),
+			...nonPurchaseProperties({ operation: ['trackOfflineOrder'] }),
 			{
 				displayName: 'Language',
 				name: 'lang',
@@ -150,6 +153,7 @@ async function sendOrders(context: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 
 	const lang = (context.getNodeParameter('lang', 0, 'en-gb') as string) || 'en-gb';
-	const units = unitsFromOrders(readOrders(context, items), (order) => toOptimizelyRecsOrder(order, { lang }));
-	return await deliver(context, items.length, units, trackOperation(baseUrl), settings);
+	const orders = readOrders(context, items);
+	const units = unitsFromOrders(orders, (order) => toOptimizelyRecsOrder(order, { lang }), nonPurchaseSkip(context, 'Optimizely Track Offline Order'));
+	return annotateOutput(await deliver(context, items.length, units, trackOperation(baseUrl), settings), orders);
 }

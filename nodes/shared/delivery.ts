@@ -18,6 +18,8 @@ export interface DeliveryUnit<P> {
 	error?: UnitError;
 	/** Set when the unit repeats an earlier one that must not be sent twice. */
 	duplicateOf?: number;
+	/** Set when the unit is deliberately not sent (e.g. a refunded order to a purchase operation): the reason. */
+	skipped?: string;
 }
 
 /** Per-unit verdict read from one vendor response. */
@@ -313,6 +315,8 @@ export async function deliver<P>(
 	for (const unit of units) {
 		if (unit.error) {
 			results.set(unit, { status: 'failed', kind: 'validation', message: unit.error.message, issues: unit.error.issues });
+		} else if (unit.skipped !== undefined) {
+			results.set(unit, { status: 'skipped', message: unit.skipped });
 		} else if (unit.duplicateOf !== undefined) {
 			results.set(unit, {
 				status: 'skipped',

@@ -147,6 +147,15 @@ export const ODP_BASE_URL_EXPRESSION =
 	SAFE_CUSTOM_URL +
 	" : ($credentials.region === 'eu' || ($credentials.region === 'auto' && $credentials.apiKey.trim().endsWith('-eu1'))) ? 'https://api.eu1.odp.optimizely.com/v3' : ($credentials.region === 'au' || ($credentials.region === 'auto' && $credentials.apiKey.trim().endsWith('-au1'))) ? 'https://api.au1.odp.optimizely.com/v3' : 'https://api.zaius.com/v3' }}";
 
+/**
+ * Throws the reason (UnsafeEndpointError) when the credential uses a Custom Base URL that is refused.
+ * Called from the credentials' `authenticate`, so the Test button says why instead of the generic
+ * network error of the `.invalid` host the test expression falls back to.
+ */
+export function refuseUnsafeCustomBaseUrl(credentials: Record<string, unknown>, switchName: 'environment' | 'region'): void {
+	if (credentials[switchName] === 'custom') checkCustomBaseUrl(credentials.baseUrl);
+}
+
 /** The "Custom Base URL" credential field, shown when `switchName` is set to 'custom'. */
 export function customBaseUrlProperty(switchName: string, replaces: string, placeholder: string) {
 	return {

@@ -36,7 +36,3 @@ export function describeVendorAnswer(statusCode: number, body: unknown): string 
 	if (detail.length > 500) detail = `${detail.slice(0, 500)}…`;
 	return `HTTP ${statusCode}${detail ? `: ${detail}` : ''}`;
 }
-
-export function transientAnswer(statusCode: number): boolean {
-	return statusCode === 429 || statusCode >= 500;
-}

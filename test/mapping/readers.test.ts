@@ -327,7 +327,8 @@ describe('readWooCommerceOrder', () => {
 			shipping: 10,
 			tax: 1.35,
 			discount: 5,
-			subtotal: 30,
+			// issue 12: the model's subtotal is Σ line amounts after line discounts: 6.00 + 19.00 = 25 (was 30, before discounts)
+			subtotal: 25,
 			total: 35.35,
 			couponCode: 'spring5',
 			couponValue: 5,

@@ -58,6 +58,8 @@ export interface RunNodeOptions {
 	credential?: EngineCredential;
 	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
 	timeoutMs?: number;
+	/** node version of the saved workflow (default 1) */
+	typeVersion?: number;
 }
 
 export const NODE_NAME = 'Vendor';
@@ -81,6 +83,7 @@ export async function runVendorNode(options: RunNodeOptions): Promise<RunResult>
 				{
 					name: NODE_NAME,
 					type: options.node,
+					typeVersion: options.typeVersion,
 					parameters: options.parameters,
 					onError: options.onError,
 					credentials: options.credential
