@@ -12,6 +12,9 @@
  *   request: { db, op: 'schema' }
  *            { db, op: 'count', workflowId, context }
  *            { db, op: 'seed', workflowId, context, orders, entriesPerOrder, tag }   (orders 0: no row)
+ *            { db, op: 'storeCall', workflowId, context, keys }   one check-and-record call as n8n's
+ *              DeduplicationHelper does it (read the row, JSON.parse, Set of all entries, push the new
+ *              hashes, JSON.stringify, UPDATE), timed per phase; rolled back, so the row is unchanged.
  */
 const path = require('node:path');
 const crypto = require('node:crypto');
@@ -70,6 +73,33 @@ async function main() {
 			if (!row) return { exists: false, entries: 0 };
 			const value = JSON.parse(row.value);
 			return { exists: true, mode: value.mode, entries: Array.isArray(value.data) ? value.data.length : undefined, bytes: row.value.length };
+		}
+		if (request.op === 'storeCall') {
+			const phases = {};
+			let mark = Date.now();
+			const lap = (name) => {
+				const now = Date.now();
+				phases[name] = now - mark;
+				mark = now;
+			};
+			const row = await call(db, 'get', `SELECT value FROM processed_data ${where}`, [request.workflowId, request.context]);
+			lap('readMs');
+			const value = row ? JSON.parse(row.value) : { mode: 'entries', data: [] };
+			lap('parseMs');
+			const seen = new Set(value.data);
+			lap('setMs');
+			for (let index = 0; index < request.keys; index++) {
+				const key = hash(`c|bench|storeCall|${index}`);
+				if (!seen.has(key)) value.data.push(key);
+			}
+			lap('checkMs');
+			const text = JSON.stringify(value);
+			lap('stringifyMs');
+			await call(db, 'run', 'BEGIN');
+			await call(db, 'run', `UPDATE processed_data SET value = ?, "updatedAt" = STRFTIME('%Y-%m-%d %H:%M:%f', 'NOW') ${where}`, [text, request.workflowId, request.context]);
+			lap('updateMs');
+			await call(db, 'run', 'ROLLBACK');
+			return { entries: value.data.length - request.keys, ...phases, totalMs: Date.now() - started };
 		}
 		if (request.op === 'seed') {
 			await call(db, 'run', `DELETE FROM processed_data ${where}`, [request.workflowId, request.context]);
