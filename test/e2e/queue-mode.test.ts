@@ -18,6 +18,10 @@ import { INSTALL_TIMEOUT_MS, dataText, exampleParameters } from './support';
 const ORDERS = 200;
 const WORKFLOW_ID = 'osQueueOdpHook01';
 const WEBHOOK_PATH = 'queue-mode/shopify-orders';
+// The same webhook into ODP 1.2 (sent-orders ledger on by default, issue 13).
+const LEDGER_WORKFLOW_ID = 'osQueueOdpLedger1';
+const LEDGER_PATH = 'queue-mode/shopify-orders-ledger';
+const LEDGER_ORDERS = 60;
 const missing = queue.missingBinaries();
 const isRoot = process.getuid?.() === 0;
 
@@ -82,9 +86,36 @@ describeQueue('queue mode: main + 2 workers, Postgres, Redis (real n8n)', () => 
 					connections: { 'Shopify orders/create': { main: [[{ node: 'ODP: purchase event', type: 'main', index: 0 }]] } },
 				});
 				await harness.publishWorkflow(home, WORKFLOW_ID);
+				await harness.importWorkflow(home, {
+					id: LEDGER_WORKFLOW_ID,
+					name: 'Queue mode: Shopify webhook → ODP 1.2 (ledger)',
+					nodes: [
+						{
+							id: '6f0c2a1e-2222-4222-8222-000000000001',
+							name: 'Shopify orders/create',
+							type: 'n8n-nodes-base.webhook',
+							typeVersion: 2.1,
+							position: [0, 0],
+							webhookId: '6f0c2a1e-2222-4222-8222-0000000000aa',
+							parameters: { httpMethod: 'POST', path: LEDGER_PATH, responseMode: 'onReceived', options: {} },
+						},
+						{
+							id: '6f0c2a1e-2222-4222-8222-000000000002',
+							name: 'ODP: purchase event',
+							type: home.nodeType('optimizelyDataPlatform'),
+							typeVersion: 1.2,
+							position: [300, 0],
+							parameters: exampleParameters('shopify', 'ODP: purchase event'),
+							credentials: { optimizelyDataPlatformApi: { id: odp!.id, name: odp!.name } },
+						},
+					],
+					connections: { 'Shopify orders/create': { main: [[{ node: 'ODP: purchase event', type: 'main', index: 0 }]] } },
+				});
+				await harness.publishWorkflow(home, LEDGER_WORKFLOW_ID);
 			},
 		});
 		await setup.main.waitForWebhook(WEBHOOK_PATH);
+		await setup.main.waitForWebhook(LEDGER_PATH);
 		fs.rmSync(tarball, { force: true });
 	}, 6 * 60 * 1000);
 
@@ -136,4 +167,43 @@ describeQueue('queue mode: main + 2 workers, Postgres, Redis (real n8n)', () => 
 		const expected = Array.from({ length: ORDERS }, (_, index) => String(7100000000 + index));
 		expect([...orderIds].sort()).toEqual([...expected].sort());
 	}, 5 * 60 * 1000);
+
+	it('ODP 1.2 on two workers: each order delivered twice at the same moment, then once more, reaches ODP once', async () => {
+		const url = `${setup!.main.baseUrl}/webhook/${LEDGER_PATH}`;
+		const finished = () => setup!.workers.flatMap((worker) => queue.finishedExecutionIds(worker.process.output())).length;
+		const waitFor = async (count: number) => {
+			const until = Date.now() + 3 * 60 * 1000;
+			while (finished() < count && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 500));
+			expect(finished()).toBe(count);
+		};
+		const post = (index: number) =>
+			fetch(url, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', 'x-shopify-topic': 'orders/create' },
+				body: JSON.stringify(orderBody(index)),
+			}).then((response) => response.status);
+		const ids = Array.from({ length: LEDGER_ORDERS }, (_, index) => 1000 + index);
+		const before = finished();
+		sandbox.reset();
+		// Shopify re-delivers when its 5 s wait runs out: both copies of an order arrive together and
+		// run at the same moment, on one worker or on both.
+		for (let start = 0; start < ids.length; start += 10) {
+			const statuses = await Promise.all(ids.slice(start, start + 10).flatMap((id) => [post(id), post(id)]));
+			expect(statuses.every((status) => status === 200)).toBe(true);
+		}
+		await waitFor(before + 2 * LEDGER_ORDERS);
+		// A later re-delivery of every order (the shop's retry hours later).
+		for (let start = 0; start < ids.length; start += 10) {
+			await Promise.all(ids.slice(start, start + 10).map((id) => post(id)));
+		}
+		await waitFor(before + 3 * LEDGER_ORDERS);
+
+		const orderIds = sandbox
+			.received('odp')
+			.filter((request) => request.operation === 'events')
+			.flatMap((request) => (request.body as Array<{ data: { order: { order_id: string } } }>).map((event) => event.data.order.order_id));
+		// Written out: the ids posted, each once (7100000000 + index, see orderBody).
+		const expected = ids.map((index) => String(7100000000 + index));
+		expect([...orderIds].sort()).toEqual([...expected].sort());
+	}, 6 * 60 * 1000);
 });
