@@ -100,6 +100,11 @@ export function backoffMs(attempt: number, policy: RetryPolicy): number {
 	return Math.round(exponential / 2 + Math.random() * (exponential / 2));
 }
 
+/** Up to half the vendor's wait, at most 1 s, at random (never less than the vendor asked for). */
+export function retryAfterJitterMs(vendorWaitMs: number): number {
+	return Math.round(Math.random() * Math.min(1000, Math.max(100, vendorWaitMs / 2)));
+}
+
 function isRetryableStatus(statusCode: number): boolean {
 	return statusCode === 429 || statusCode >= 500;
 }
@@ -157,7 +162,9 @@ export async function sendWithRetry(
 					// Waiting longer than the user allowed would stall the whole execution: give up clearly.
 					return { response: { ...response, attempts: attempt } };
 				}
-				await sleep(vendorWait ?? backoffMs(attempt, policy));
+				// At least what the vendor asked for, plus jitter: lanes and workers refused in the same
+				// second would otherwise all come back in the same second again and be refused again.
+				await sleep(vendorWait !== undefined ? vendorWait + retryAfterJitterMs(vendorWait) : backoffMs(attempt, policy));
 				continue;
 			}
 			return {

@@ -165,6 +165,12 @@ describeQueue('queue mode: main + 2 workers, Postgres, Redis (real n8n)', () => 
 			.filter((request) => request.operation === 'events')
 			.flatMap((request) => (request.body as Array<{ data: { order: { order_id: string } } }>).map((event) => event.data.order.order_id));
 		const expected = Array.from({ length: ORDERS }, (_, index) => String(7100000000 + index));
+		const missing = expected.filter((id) => !orderIds.includes(id));
+		if (missing.length) {
+			// Say what happened to them: the sandbox's answers to every request that carried them.
+			const history = sandbox.all('odp').filter((request) => missing.some((id) => JSON.stringify(request.body ?? '').includes(id)));
+			console.warn(`missing ${missing.join(', ')}: ${JSON.stringify(history.map((request) => ({ at: request.at, status: request.status })))}`);
+		}
 		expect([...orderIds].sort()).toEqual([...expected].sort());
 	}, 5 * 60 * 1000);
 
