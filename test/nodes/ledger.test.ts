@@ -66,11 +66,14 @@ describe('Ledger over a store like n8n 2.41 deduplication', () => {
 		store.interleaveMs = 15; // a read and its write are 0–30 ms apart, other calls land in between
 		for (let trial = 0; trial < 8; trial++) {
 			const units = Array.from({ length: 5 }, (_v, index) => unit(`${trial}-${index}`));
-			const [a, b] = await Promise.all([ledger('event').claim(units), ledger('event').claim(units)]);
+			// Two copies of the same orders, and a third execution writing other orders in between.
+			const others = Array.from({ length: 5 }, (_v, index) => unit(`other-${trial}-${index}`));
+			const [a, b, c] = await Promise.all([ledger('event').claim(units), ledger('event').claim(units), ledger('event').claim(others)]);
 			for (let index = 0; index < units.length; index++) {
 				const senders = [a[index], b[index]].filter((verdict) => verdict.send).length;
 				expect(senders).toBe(1);
 			}
+			expect(c.every((verdict) => verdict.send)).toBe(true);
 		}
 	});
 
