@@ -159,6 +159,15 @@ export const deliveryOptionsProperty = (maxBatchSize: number, defaultBatchSize: 
 		},
 		...ledgerOptions.slice(1),
 		{
+			displayName: 'Rate Limit Patience (Ms)',
+			name: 'rateLimitWaitMs',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 300000,
+			description:
+				'How long in total a request keeps retrying while the vendor answers 429 (each wait as its Retry-After says); those retries do not count toward Max Tries. 0: a 429 counts as a try. When not added: 5 minutes for the ODP and eSputnik nodes from version 1.2 (several workers share one vendor limit and take turns), 0 otherwise.',
+		},
+		{
 			displayName: 'Retry Delay (Ms)',
 			name: 'retryDelayMs',
 			type: 'number',
@@ -177,8 +186,13 @@ export const deliveryOptionsProperty = (maxBatchSize: number, defaultBatchSize: 
 	],
 });
 
+/** Nodes whose version 1.2 waits out rate limits without counting them as tries (see rateLimitWaitMs). */
+const PATIENT_FROM_1_2 = new Set(['optimizelyDataPlatform', 'esputnik']);
+
 export function readDeliverySettings(context: IExecuteFunctions, maxBatchSize: number, defaultBatchSize: number): DeliverySettings {
 	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
+	const node = context.getNode();
+	const patientByDefault = node.typeVersion >= 1.2 && PATIENT_FROM_1_2.has(node.type.split('.').pop() ?? '');
 	const number = (value: unknown, fallback: number) =>
 		typeof value === 'number' && Number.isFinite(value) ? value : fallback;
 	return {
@@ -192,6 +206,7 @@ export function readDeliverySettings(context: IExecuteFunctions, maxBatchSize: n
 			baseDelayMs: Math.max(0, number(options.retryDelayMs, 500)),
 			maxDelayMs: Math.max(0, number(options.maxDelayMs, 60000)),
 			retryAmbiguousFailures: true,
+			rateLimitBudgetMs: Math.max(0, number(options.rateLimitWaitMs, patientByDefault ? 300000 : 0)),
 		},
 		ledger: readLedgerSettings(options),
 	};

@@ -28,6 +28,12 @@ export interface RetryPolicy {
 	 * so instead of risking a second application.
 	 */
 	retryAmbiguousFailures: boolean;
+	/**
+	 * Total time a request may keep waiting on 429 answers without those tries counting toward
+	 * maxTries (0: a 429 is a try like a 5xx). Several workers sharing one vendor limit take turns:
+	 * a request refused five times in a row is not failing, it is queueing.
+	 */
+	rateLimitBudgetMs?: number;
 }
 
 export interface VendorResponse {
@@ -140,7 +146,10 @@ export async function sendWithRetry(
 	policy: RetryPolicy,
 ): Promise<SendOutcome> {
 	const credentialsDecrypted = { id: '', name: credentialType, type: credentialType, data: await executionCredentials(context, credentialType) };
+	let rateLimitWaited = 0;
+	let requests = 0;
 	for (let attempt = 1; ; attempt++) {
+		requests++;
 		const isLastAttempt = attempt >= policy.maxTries;
 		try {
 			const response = (await context.helpers.httpRequestWithAuthentication.call(context, credentialType, {
@@ -156,11 +165,22 @@ export async function sendWithRetry(
 				ignoreHttpStatusErrors: { ignore: true, except: [401] },
 			}, { credentialsDecrypted })) as { statusCode: number; headers: Record<string, unknown>; body: unknown };
 
+			const budget = policy.rateLimitBudgetMs ?? 0;
+			if (response.statusCode === 429 && budget > 0) {
+				const vendorWait = retryAfterMs(response.headers) ?? backoffMs(Math.min(attempt, 6), policy);
+				const wait = vendorWait + retryAfterJitterMs(vendorWait);
+				if (vendorWait <= policy.maxDelayMs && rateLimitWaited + wait <= budget) {
+					rateLimitWaited += wait;
+					await sleep(wait);
+					attempt--; // a rate-limited try is a turn in the queue, not a failure
+					continue;
+				}
+			}
 			if (isRetryableStatus(response.statusCode) && !isLastAttempt) {
 				const vendorWait = retryAfterMs(response.headers);
 				if (vendorWait !== undefined && vendorWait > policy.maxDelayMs) {
 					// Waiting longer than the user allowed would stall the whole execution: give up clearly.
-					return { response: { ...response, attempts: attempt } };
+					return { response: { ...response, attempts: requests } };
 				}
 				// At least what the vendor asked for, plus jitter: lanes and workers refused in the same
 				// second would otherwise all come back in the same second again and be refused again.
@@ -168,7 +188,7 @@ export async function sendWithRetry(
 				continue;
 			}
 			return {
-				response: { statusCode: response.statusCode, headers: response.headers, body: response.body, attempts: attempt },
+				response: { statusCode: response.statusCode, headers: response.headers, body: response.body, attempts: requests },
 			};
 		} catch (error) {
 			const facts = errorFacts(error);
@@ -178,14 +198,14 @@ export async function sendWithRetry(
 						message:
 							'The vendor refused the credentials (HTTP 401); check the credential (an expiring access token is renewed once automatically)',
 						kind: 'unauthorized',
-						attempts: attempt,
+						attempts: requests,
 						statusCode: 401,
 					},
 				};
 			}
 			if (facts.statusCode !== undefined && facts.code === undefined) {
 				// An HTTP answer that still surfaced as an error: hand it back as a response.
-				return { response: { statusCode: facts.statusCode, headers: {}, body: undefined, attempts: attempt } };
+				return { response: { statusCode: facts.statusCode, headers: {}, body: undefined, attempts: requests } };
 			}
 			const neverSent = facts.code !== undefined && NOT_SENT_CODES.has(facts.code);
 			const timedOut = facts.code !== undefined && TIMEOUT_CODES.has(facts.code);
@@ -202,7 +222,7 @@ export async function sendWithRetry(
 					failure: {
 						message: `${description}; not retried because the vendor may already have applied this request and it must not be applied twice`,
 						kind: 'ambiguous',
-						attempts: attempt,
+						attempts: requests,
 					},
 				};
 			}
@@ -211,7 +231,7 @@ export async function sendWithRetry(
 					failure: {
 						message: `${description}, after ${attempt} attempt${attempt === 1 ? '' : 's'}`,
 						kind: timedOut ? 'timeout' : 'network',
-						attempts: attempt,
+						attempts: requests,
 					},
 				};
 			}

@@ -31,6 +31,10 @@ if (missing.length && !isRoot) {
 	console.warn(`queue-mode test SKIPPED: missing ${missing.join(', ')} and not root; run bash scripts/ensure-queue-deps.sh as root`);
 }
 
+function withOptions(parameters: Record<string, unknown>, options: Record<string, unknown>): Record<string, unknown> {
+	return { ...parameters, options: { ...((parameters.options as Record<string, unknown>) ?? {}), ...options } };
+}
+
 /** Order i: the sample Shopify body with its own id (written out here, not by our mapping). */
 function orderBody(index: number): Record<string, unknown> {
 	const body = JSON.parse(dataText(examples.DATA_FILES.shopifyBody));
@@ -79,7 +83,9 @@ describeQueue('queue mode: main + 2 workers, Postgres, Redis (real n8n)', () => 
 							type: home.nodeType('optimizelyDataPlatform'),
 							typeVersion: 1,
 							position: [300, 0],
-							parameters: exampleParameters('shopify', 'ODP: purchase event'),
+							// Two workers share ODP's 10 requests/s: let 429s queue instead of counting as tries
+							// (the default from version 1.2; a version 1 node sets it, as the README says).
+							parameters: withOptions(exampleParameters('shopify', 'ODP: purchase event'), { rateLimitWaitMs: 300000 }),
 							credentials: { optimizelyDataPlatformApi: { id: odp!.id, name: odp!.name } },
 						},
 					],

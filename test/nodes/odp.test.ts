@@ -147,4 +147,29 @@ describe('Optimizely Data Platform node in the n8n engine, against the sandbox',
 		const bad = await testCredential(OptimizelyDataPlatformApi, { ...credential().data, apiKey: 'wrong-key' });
 		expect(bad.status).toBe('Error');
 	});
+
+	it('version 1.2 waits out 429s without counting them as tries; version 1.1 counts them (Max Tries)', async () => {
+		// 70% of requests refused with Retry-After 0.1 s; one try allowed for anything else.
+		const run = (typeVersion: number) =>
+			runVendorNode({
+				node: 'optimizelyDataPlatform',
+				typeVersion,
+				credential: credential(),
+				items: erpRows(6, 1),
+				onError: 'continueErrorOutput',
+				parameters: { operation: 'upsertOrderObject', orderSource: 'flatRows', options: { batchSize: 1, concurrency: 1, maxTries: 1 } },
+			});
+		sandbox.setFaults('odp', { seed: 11, rateLimitRate: 0.7, retryAfterSeconds: 0.1 });
+		const patient = await run(1.2);
+		expect(mainOutput(patient).map((item) => item.status)).toEqual(['sent', 'sent', 'sent', 'sent', 'sent', 'sent']);
+		expect(sandbox.all('odp').filter((r) => r.status === 429).length).toBeGreaterThan(0);
+		const attempts = mainOutput(patient).map((item) => Number(item.attempts));
+		expect(Math.max(...attempts)).toBeGreaterThan(1); // the output counts every request made
+
+		sandbox.reset();
+		sandbox.setFaults('odp', { seed: 11, rateLimitRate: 0.7, retryAfterSeconds: 0.1 });
+		const counting = await run(1.1);
+		sandbox.setFaults('odp', {});
+		expect(errorOutput(counting).length).toBeGreaterThan(0);
+	});
 });
