@@ -27,16 +27,17 @@ function allOrNothing(response: { statusCode: number; body: unknown }, count: nu
 	};
 }
 
-function eventOperation(baseUrl: string, name: string, version: number): DeliveryOperation<EsputnikEventPayload> {
+function eventOperation(baseUrl: string, name: string, version: number, skipByDefault: boolean): DeliveryOperation<EsputnikEventPayload> {
 	return {
 		name,
 		credentialType: CREDENTIAL,
 		maxBatchSize: 1,
 		// The order is keyed by externalOrderId, but every event received starts the contact's
 		// workflows again (an e-mail, an SMS). Version 1.2 never repeats one: no retry after a lost
-		// answer, and the ledger skips events sent by earlier runs. Version 1 and 1.1 keep retrying.
+		// answer, and the ledger skips order events sent by earlier runs (site events, where the same
+		// page view twice is two views, only when the user turns it on). Version 1 and 1.1 keep retrying.
 		retryAmbiguousFailures: version < 1.2,
-		ledger: { kind: 'event', onByDefault: version >= 1.2 },
+		ledger: { kind: 'event', onByDefault: skipByDefault && version >= 1.2 },
 		secretFields: SECRET_FIELDS,
 		buildRequest: ([payload]) => ({ method: 'POST', url: `${baseUrl}/v1/event`, body: payload }),
 		readVerdict: (response) => allOrNothing(response, 1, false),
@@ -322,7 +323,7 @@ async function sendOrders(context: IExecuteFunctions): Promise<INodeExecutionDat
 				return { itemIndexes: [itemIndex], orderId: '', error: errorFromException(error) };
 			}
 		});
-		return await deliver(context, items.length, units, eventOperation(baseUrl, 'esputnik.sendSiteEvent', context.getNode().typeVersion), settings);
+		return await deliver(context, items.length, units, eventOperation(baseUrl, 'esputnik.sendSiteEvent', context.getNode().typeVersion, false), settings);
 	}
 
 	const orders = readOrders(context, items);
@@ -345,5 +346,5 @@ async function sendOrders(context: IExecuteFunctions): Promise<INodeExecutionDat
 			contactIdentifier === 'contactId' ? String(context.getNodeParameter('contactId', itemIndex, '')).trim() : undefined;
 		return toEsputnikOrderEvent(order, { eventTypeKey, contactIdentifier, contactId, includeProducts, timeZone });
 	}, eventTypeKey === 'orderCancelled' ? undefined : nonPurchaseSkip(context, `eSputnik ${eventTypeKey}`));
-	return annotateOutput(await deliver(context, items.length, units, eventOperation(baseUrl, 'esputnik.sendOrderEvent', context.getNode().typeVersion), settings), orders);
+	return annotateOutput(await deliver(context, items.length, units, eventOperation(baseUrl, 'esputnik.sendOrderEvent', context.getNode().typeVersion, true), settings), orders);
 }

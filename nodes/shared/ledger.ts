@@ -122,7 +122,7 @@ export const ledgerOptions = [
 		type: 'boolean' as const,
 		default: true,
 		description:
-			"Whether to skip orders this node already sent (kept in n8n's database, per node and vendor account; a changed order is sent again). When not added: on for ODP and eSputnik events (each copy would count again), off for the other operations.",
+			"Whether to skip orders this node already sent (kept in n8n's database, per node and vendor account; a changed order is sent again). When not added: on for ODP Send Order Event and eSputnik Send Order Event from node version 1.2 (each copy would count again), off for the other operations.",
 	},
 ];
 
