@@ -406,44 +406,48 @@ async function sendWithLedger<P>(
 	const windowSize = Math.max(64, batchSize * settings.concurrency * (batchSize > 1 ? 1 : 4));
 	const windows = ledger ? chunk(sendable, windowSize) : [sendable];
 	const progress = new Progress(context, sendable.length);
-	const claimOf = (window: Array<DeliveryUnit<P>>) =>
-		ledger ? ledger.claim(window.map((unit) => ledgerUnit(operation, unit))) : Promise.resolve(undefined);
+	// The key of a unit is computed once (a payload fingerprint hashes the whole payload).
+	const keys = new Map<DeliveryUnit<P>, LedgerUnit>();
+	const keyOf = (unit: DeliveryUnit<P>) => {
+		let key = keys.get(unit);
+		if (!key) keys.set(unit, (key = ledgerUnit(operation, unit)));
+		return key;
+	};
+	const claimOf = (window: Array<DeliveryUnit<P>>) => (ledger ? ledger.claim(window.map(keyOf)) : Promise.resolve(undefined));
 	let nextClaim: Promise<ClaimVerdict[] | undefined> = claimOf(windows[0]);
 	let batchCount = 0;
-	{
-		for (let windowIndex = 0; windowIndex < windows.length; windowIndex++) {
-			const window = windows[windowIndex];
-			const verdicts = await nextClaim;
-			if (windowIndex + 1 < windows.length) {
-				nextClaim = claimOf(windows[windowIndex + 1]);
-				nextClaim.catch(() => undefined); // awaited in the next round; a failure surfaces there
-			}
-			const toSend = window.filter((unit, index) => {
-				const verdict = verdicts?.[index];
-				if (!verdict || verdict.send) return true;
-				results.set(unit, { status: 'skipped', message: verdict.message, ledger: verdict.ledger });
-				return false;
-			});
-			const batches = chunk(toSend, batchSize);
-			const first = batchCount;
-			batchCount += batches.length;
-			await mapBounded(batches, settings.concurrency, async (batch, index) => {
-				await sendBatch(context, operation, settings, batch, results, first + index + 1, secrets);
-				progress.report(results);
-				if (!ledger) return;
-				for (const unit of batch) {
-					const result = results.get(unit) as UnitResult;
-					if (result.status === 'sent') {
-						ledger.accepted(ledgerUnit(operation, unit));
-						result.ledger = 'recorded';
-					} else if (!result.inDoubt) {
-						ledger.refused(ledgerUnit(operation, unit));
-					}
-				}
-			});
+	for (let windowIndex = 0; windowIndex < windows.length; windowIndex++) {
+		const window = windows[windowIndex];
+		const verdicts = await nextClaim;
+		if (windowIndex + 1 < windows.length) {
+			nextClaim = claimOf(windows[windowIndex + 1]);
+			nextClaim.catch(() => undefined); // awaited in the next round; a failure surfaces there
 		}
-		if (ledger) await ledger.flush();
+		const toSend = window.filter((unit, index) => {
+			const verdict = verdicts?.[index];
+			if (!verdict || verdict.send) return true;
+			results.set(unit, { status: 'skipped', message: verdict.message, ledger: verdict.ledger });
+			return false;
+		});
+		const batches = chunk(toSend, batchSize);
+		const first = batchCount;
+		batchCount += batches.length;
+		await mapBounded(batches, settings.concurrency, async (batch, index) => {
+			await sendBatch(context, operation, settings, batch, results, first + index + 1, secrets);
+			progress.report(results);
+			if (!ledger) return;
+			for (const unit of batch) {
+				const result = results.get(unit) as UnitResult;
+				if (result.status === 'sent') {
+					ledger.accepted(keyOf(unit));
+					result.ledger = 'recorded';
+				} else if (!result.inDoubt) {
+					ledger.refused(keyOf(unit));
+				}
+			}
+		}, windowIndex === 0);
 	}
+	if (ledger) await ledger.flush();
 	if (typeof opened === 'string') for (const unit of sendable) (results.get(unit) as UnitResult).ledger = opened;
 	if (sendable.length >= 1000) progress.report(results, true);
 }

@@ -29,7 +29,7 @@ import { sleep } from 'n8n-workflow';
 
 const STORE_OPTIONS: ICheckProcessedOptions = { mode: 'entries' };
 /** Fischer's wait is at least this long, and at least this many times the slowest store call seen. */
-const MIN_CLAIM_WAIT_MS = 100;
+const MIN_CLAIM_WAIT_MS = 250;
 const CLAIM_WAIT_FACTOR = 4;
 const MAX_CLAIM_ROUNDS = 6;
 const MAX_CONFIRM_ROUNDS = 6;
@@ -337,7 +337,13 @@ export class Ledger {
 		return verdicts;
 	}
 
-	/** Which of `keys` are recorded, without recording the missing ones for good. */
+	/**
+	 * Which of `keys` are recorded, without recording the missing ones for good (the store has no
+	 * read-only call: record, then remove what was new). Used only for units claimed before. Should
+	 * another execution confirm one of them between the two calls, its confirmation is removed; its
+	 * flush() reads confirmations back and writes them again, and in the worst case a later run
+	 * reports the order in doubt: never sent twice.
+	 */
 	private async check(keys: string[]): Promise<Set<string>> {
 		if (keys.length === 0) return new Set();
 		const present = await this.queue.record(keys);

@@ -242,19 +242,20 @@ export async function sendWithRetry(
 
 /**
  * Runs `worker` over `inputs` with at most `concurrency` in flight, results in input order.
- * The first input runs alone so that a credential with an expirable token fetches it once
- * instead of once per parallel request.
+ * The first input runs alone (unless `firstAlone` is false: a later window of the same run) so
+ * that a credential with an expirable token fetches it once instead of once per parallel request.
  */
 export async function mapBounded<I, O>(
 	inputs: readonly I[],
 	concurrency: number,
 	worker: (input: I, index: number) => Promise<O>,
+	firstAlone = true,
 ): Promise<O[]> {
 	const results = new Array<O>(inputs.length);
 	if (inputs.length === 0) return results;
-	results[0] = await worker(inputs[0], 0);
-	let next = 1;
-	const lanes = Math.max(1, Math.min(concurrency, inputs.length - 1));
+	let next = 0;
+	if (firstAlone) results[next++] = await worker(inputs[0], 0);
+	const lanes = Math.max(1, Math.min(concurrency, inputs.length - next));
 	await Promise.all(
 		Array.from({ length: lanes }, async () => {
 			while (next < inputs.length) {

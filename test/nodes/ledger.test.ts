@@ -64,14 +64,25 @@ describe('Ledger over a store like n8n 2.41 deduplication', () => {
 
 	it('two executions claiming the same orders at the same moment: each order is sent by exactly one', async () => {
 		store.interleaveMs = 15; // a read and its write are 0–30 ms apart, other calls land in between
-		for (let trial = 0; trial < 8; trial++) {
+		for (let trial = 0; trial < 6; trial++) {
 			const units = Array.from({ length: 5 }, (_v, index) => unit(`${trial}-${index}`));
 			// Two copies of the same orders, and a third execution writing other orders in between.
 			const others = Array.from({ length: 5 }, (_v, index) => unit(`other-${trial}-${index}`));
-			const [a, b, c] = await Promise.all([ledger('event').claim(units), ledger('event').claim(units), ledger('event').claim(others)]);
+			// Each execution claims, "sends" what it won (the vendor accepts), records it.
+			const execution = async (batch: LedgerUnit[]) => {
+				const own = ledger('event');
+				const verdicts = await own.claim(batch);
+				batch.forEach((entry, index) => verdicts[index].send && own.accepted(entry));
+				await own.flush();
+				return verdicts;
+			};
+			const [a, b, c] = await Promise.all([execution(units), execution(units), execution(others)]);
 			for (let index = 0; index < units.length; index++) {
 				const senders = [a[index], b[index]].filter((verdict) => verdict.send).length;
 				expect(senders).toBe(1);
+				// The one that did not send says why.
+				const loser = [a[index], b[index]].find((verdict) => !verdict.send);
+				expect(loser).toMatchObject({ ledger: 'claimedElsewhere' });
 			}
 			expect(c.every((verdict) => verdict.send)).toBe(true);
 		}
