@@ -32,6 +32,9 @@ function importOperation(
 		// Orders are keyed by id and channel: importing one again replaces it.
 		retryAmbiguousFailures: true,
 		secretFields: SECRET_FIELDS,
+		ledger: { kind: 'upsert', onByDefault: false },
+		// The access token changes when it is renewed; the account does not.
+		accountFields: ['environment', 'clientId', 'apiKey'],
 		buildRequest: (payloads) => ({ method: 'POST', url, qs, body: payloads }),
 		buildSingleRequest: (payload) => ({ method: 'PUT', url, qs, body: payload }),
 		readVerdict: (response, payloads): BatchVerdict => {

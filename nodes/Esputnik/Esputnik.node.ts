@@ -27,13 +27,16 @@ function allOrNothing(response: { statusCode: number; body: unknown }, count: nu
 	};
 }
 
-function eventOperation(baseUrl: string, name: string): DeliveryOperation<EsputnikEventPayload> {
+function eventOperation(baseUrl: string, name: string, version: number): DeliveryOperation<EsputnikEventPayload> {
 	return {
 		name,
 		credentialType: CREDENTIAL,
 		maxBatchSize: 1,
-		// Order events are keyed by externalOrderId; a repeated one updates the same order.
-		retryAmbiguousFailures: true,
+		// The order is keyed by externalOrderId, but every event received starts the contact's
+		// workflows again (an e-mail, an SMS). Version 1.2 never repeats one: no retry after a lost
+		// answer, and the ledger skips events sent by earlier runs. Version 1 and 1.1 keep retrying.
+		retryAmbiguousFailures: version < 1.2,
+		ledger: { kind: 'event', onByDefault: version >= 1.2 },
 		secretFields: SECRET_FIELDS,
 		buildRequest: ([payload]) => ({ method: 'POST', url: `${baseUrl}/v1/event`, body: payload }),
 		readVerdict: (response) => allOrNothing(response, 1, false),
@@ -47,6 +50,7 @@ function ordersOperation(baseUrl: string): DeliveryOperation<EsputnikBulkOrder> 
 		maxBatchSize: MAX_ORDERS_PER_REQUEST,
 		retryAmbiguousFailures: true,
 		secretFields: SECRET_FIELDS,
+		ledger: { kind: 'upsert', onByDefault: false },
 		buildRequest: (payloads) => ({ method: 'POST', url: `${baseUrl}/v1/orders`, body: { orders: payloads } }),
 		readVerdict: (response, payloads) => allOrNothing(response, payloads.length, true),
 	};
@@ -59,8 +63,10 @@ export class Esputnik implements INodeType {
 		icon: { light: 'file:esputnik.svg', dark: 'file:esputnik.dark.svg' },
 		group: ['output'],
 		// 1.1 (issue 12): refunded/cancelled/returned orders are skipped by default; v1 keeps sending them.
-		version: [1, 1.1],
-		defaultVersion: 1.1,
+		// 1.2 (issue 13): events are never repeated (no retry after a lost answer; the sent-orders
+		// ledger skips what earlier runs sent).
+		version: [1, 1.1, 1.2],
+		defaultVersion: 1.2,
 		subtitle: '={{$parameter["operation"]}}',
 		description: 'Send order events, bulk orders and site events to eSputnik',
 		defaults: { name: 'eSputnik' },
@@ -316,7 +322,7 @@ async function sendOrders(context: IExecuteFunctions): Promise<INodeExecutionDat
 				return { itemIndexes: [itemIndex], orderId: '', error: errorFromException(error) };
 			}
 		});
-		return await deliver(context, items.length, units, eventOperation(baseUrl, 'esputnik.sendSiteEvent'), settings);
+		return await deliver(context, items.length, units, eventOperation(baseUrl, 'esputnik.sendSiteEvent', context.getNode().typeVersion), settings);
 	}
 
 	const orders = readOrders(context, items);
@@ -339,5 +345,5 @@ async function sendOrders(context: IExecuteFunctions): Promise<INodeExecutionDat
 			contactIdentifier === 'contactId' ? String(context.getNodeParameter('contactId', itemIndex, '')).trim() : undefined;
 		return toEsputnikOrderEvent(order, { eventTypeKey, contactIdentifier, contactId, includeProducts, timeZone });
 	}, eventTypeKey === 'orderCancelled' ? undefined : nonPurchaseSkip(context, `eSputnik ${eventTypeKey}`));
-	return annotateOutput(await deliver(context, items.length, units, eventOperation(baseUrl, 'esputnik.sendOrderEvent'), settings), orders);
+	return annotateOutput(await deliver(context, items.length, units, eventOperation(baseUrl, 'esputnik.sendOrderEvent', context.getNode().typeVersion), settings), orders);
 }

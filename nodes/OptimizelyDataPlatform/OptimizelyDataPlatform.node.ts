@@ -48,7 +48,13 @@ function readOdpVerdict(response: VendorResponse, count: number): BatchVerdict {
 	};
 }
 
-function eventsOperation(baseUrl: string): DeliveryOperation<OdpOrderEvent> {
+/** What makes an ODP event distinct for the ledger: its action, order and amount (issue 13). */
+function eventKey(event: OdpOrderEvent): string {
+	const order = event.data.order;
+	return JSON.stringify([event.action, order.order_id, order.total ?? null, order.subtotal ?? null]);
+}
+
+function eventsOperation(baseUrl: string, version: number): DeliveryOperation<OdpOrderEvent> {
 	return {
 		name: 'odp.sendOrderEvent',
 		credentialType: CREDENTIAL,
@@ -57,6 +63,8 @@ function eventsOperation(baseUrl: string): DeliveryOperation<OdpOrderEvent> {
 		// sent twice subtracts twice. After a lost answer we report instead of risking a second copy.
 		retryAmbiguousFailures: false,
 		secretFields: SECRET_FIELDS,
+		// Version 1.2: a purchase or refund sent by an earlier run is skipped unless the user says otherwise.
+		ledger: { kind: 'event', onByDefault: version >= 1.2, key: eventKey },
 		buildRequest: (payloads) => ({ method: 'POST', url: `${baseUrl}/events`, body: payloads }),
 		readVerdict: (response, payloads) => readOdpVerdict(response, payloads.length),
 	};
@@ -70,6 +78,7 @@ function objectsOperation(baseUrl: string): DeliveryOperation<OdpOrderObject> {
 		// Upserting the same record twice leaves the same record.
 		retryAmbiguousFailures: true,
 		secretFields: SECRET_FIELDS,
+		ledger: { kind: 'upsert', onByDefault: false },
 		buildRequest: (payloads) => ({ method: 'POST', url: `${baseUrl}/objects/orders`, body: payloads }),
 		readVerdict: (response, payloads) => readOdpVerdict(response, payloads.length),
 	};
@@ -96,8 +105,9 @@ export class OptimizelyDataPlatform implements INodeType {
 		icon: { light: 'file:odp.svg', dark: 'file:odp.dark.svg' },
 		group: ['output'],
 		// 1.1 (issue 12): refunded/cancelled/returned orders are skipped by default; v1 keeps sending them.
-		version: [1, 1.1],
-		defaultVersion: 1.1,
+		// 1.2 (issue 13): Send Order Event skips orders this node sent before (the sent-orders ledger).
+		version: [1, 1.1, 1.2],
+		defaultVersion: 1.2,
 		subtitle: '={{$parameter["operation"] === "upsertOrderObject" ? "Upsert order object" : "Send order event: " + $parameter["eventAction"]}}',
 		description: 'Send order events (purchase, return, refund, cancel) and order records to Optimizely Data Platform',
 		defaults: { name: 'Optimizely Data Platform' },
@@ -176,7 +186,15 @@ export class OptimizelyDataPlatform implements INodeType {
 				name: 'refundNotice',
 				type: 'notice',
 				default: '',
-				displayOptions: { show: { operation: ['sendOrderEvent'], eventAction: ['return', 'refund', 'cancel'] } },
+				displayOptions: { show: { operation: ['sendOrderEvent'], eventAction: ['return', 'refund', 'cancel'], '@version': [1, 1.1] } },
+			},
+			{
+				displayName:
+					'Each (order, action, amount) is sent once: this node keeps a record of what ODP accepted in n8n\'s database and skips it on later runs, re-delivered webhooks and manual re-runs (Options › Skip Orders Sent Before). An event whose answer was lost is reported, never resent on its own.',
+				name: 'ledgerNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { operation: ['sendOrderEvent'], '@version': [{ _cnd: { gte: 1.2 } }] } },
 			},
 			...orderSourceProperties({ show: { resource: ['order'] } }),
 			...nonPurchaseProperties({ operation: ['sendOrderEvent'], eventAction: ['purchase'] }),
@@ -226,5 +244,5 @@ async function sendOrders(context: IExecuteFunctions): Promise<INodeExecutionDat
 		action === 'purchase' ? nonPurchaseSkip(context, 'an ODP purchase event') : undefined,
 	);
 	markRepeatedSubtractions(units, action);
-	return annotateOutput(await deliver(context, items.length, units, eventsOperation(baseUrl), settings), orders);
+	return annotateOutput(await deliver(context, items.length, units, eventsOperation(baseUrl, context.getNode().typeVersion), settings), orders);
 }

@@ -27,6 +27,7 @@ function trackOperation(baseUrl: string): DeliveryOperation<OptimizelyRecsOrderP
 		// The vendor stores an order by its refCode, so a repeat after a lost answer updates, not duplicates.
 		retryAmbiguousFailures: true,
 		secretFields: SECRET_FIELDS,
+		ledger: { kind: 'upsert', onByDefault: false },
 		buildRequest: ([payload]) => ({ method: 'POST', url: `${baseUrl}/tracker/smart-api/orders/offline`, body: payload }),
 		readVerdict: (response) => ({ units: [readOptimizelyVerdict(response.statusCode, response.body)] }),
 	};
@@ -39,6 +40,7 @@ function cancelOperation(baseUrl: string): DeliveryOperation<{ refCode: string }
 		maxBatchSize: 1,
 		retryAmbiguousFailures: true,
 		secretFields: SECRET_FIELDS,
+		ledger: { kind: 'upsert', onByDefault: false },
 		// Documented without "/tracker", unlike the tracking path.
 		buildRequest: ([payload]) => ({
 			method: 'DELETE',

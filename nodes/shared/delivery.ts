@@ -1,6 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { Ledger, ledgerOptions, payloadFingerprint, readLedgerSettings, sha256 } from './ledger';
+import type { ClaimVerdict, LedgerKind, LedgerSettings, LedgerUnit } from './ledger';
 import type { UnitError } from './orderSource';
 import { chunk, executionCredentials, mapBounded, sendWithRetry } from './transport';
 import type { RetryPolicy, VendorRequest, VendorResponse } from './transport';
@@ -51,6 +53,15 @@ export interface DeliveryOperation<P> {
 	retryAmbiguousFailures: boolean;
 	/** Credential fields whose values must never appear in outputs or errors. */
 	secretFields: string[];
+	/**
+	 * How the sent-orders ledger treats this operation: `event` for sends the vendor applies each
+	 * time (claimed before sending, never resent when in doubt), `upsert` for sends that leave the
+	 * same record when repeated. `key` says what makes a send distinct (default: the payload's
+	 * fingerprint, so a changed order is sent again).
+	 */
+	ledger?: { kind: LedgerKind; onByDefault: boolean; key?(payload: P): string };
+	/** Credential fields that tell one vendor account from another (default: secretFields). */
+	accountFields?: string[];
 }
 
 export interface DeliverySettings {
@@ -59,6 +70,7 @@ export interface DeliverySettings {
 	dryRun: boolean;
 	includePayload: boolean;
 	policy: RetryPolicy;
+	ledger: LedgerSettings;
 }
 
 interface UnitResult {
@@ -70,6 +82,9 @@ interface UnitResult {
 	attempts?: number;
 	batch?: { number: number; size: number };
 	kind?: 'validation' | 'vendor';
+	/** The request may have reached the vendor although no answer came back. */
+	inDoubt?: boolean;
+	ledger?: string;
 }
 
 /**
@@ -111,6 +126,7 @@ export const deliveryOptionsProperty = (maxBatchSize: number, defaultBatchSize: 
 			description:
 				'How many requests may be in flight at once (when not set: 32 for one-order-per-request operations, 4 for batches; lower it if the vendor answers 429 often)',
 		},
+		...ledgerOptions.slice(0, 1),
 		{
 			displayName: 'Dry Run',
 			name: 'dryRun',
@@ -141,6 +157,7 @@ export const deliveryOptionsProperty = (maxBatchSize: number, defaultBatchSize: 
 			default: 60000,
 			description: 'Longest wait before a retry; a vendor asking to wait longer fails the request instead',
 		},
+		...ledgerOptions.slice(1),
 		{
 			displayName: 'Retry Delay (Ms)',
 			name: 'retryDelayMs',
@@ -176,6 +193,7 @@ export function readDeliverySettings(context: IExecuteFunctions, maxBatchSize: n
 			maxDelayMs: Math.max(0, number(options.maxDelayMs, 60000)),
 			retryAmbiguousFailures: true,
 		},
+		ledger: readLedgerSettings(options),
 	};
 }
 
@@ -237,8 +255,9 @@ async function sendBatch<P>(
 	if (outcome.failure) {
 		const { attempts, statusCode: httpStatus } = outcome.failure;
 		const message = redactSecrets(outcome.failure.message, secrets) as string;
+		const inDoubt = outcome.failure.kind === 'ambiguous';
 		for (const unit of units) {
-			results.set(unit, { status: 'failed', kind: 'vendor', message, attempts, httpStatus, batch: { number: batchNumber, size: units.length } });
+			results.set(unit, { status: 'failed', kind: 'vendor', message, attempts, httpStatus, inDoubt, batch: { number: batchNumber, size: units.length } });
 		}
 		return;
 	}
@@ -291,10 +310,127 @@ function outputJson<P>(
 	if (result.response !== undefined) json.response = result.response as IDataObject;
 	if (result.attempts !== undefined) json.attempts = result.attempts;
 	if (result.batch) json.batch = result.batch;
+	if (result.ledger) json.ledger = result.ledger;
 	if (unit.payload !== undefined && (settings.includePayload || settings.dryRun)) {
 		json.payload = unit.payload as unknown as IDataObject;
 	}
 	return json;
+}
+
+/** Logs progress at info level every few seconds while a run sends (back-fills run for hours). */
+class Progress {
+	private readonly started = Date.now();
+	private lastLog = Date.now();
+	constructor(
+		private readonly context: IExecuteFunctions,
+		private readonly total: number,
+	) {}
+
+	report(results: Map<unknown, UnitResult>, force = false): void {
+		const now = Date.now();
+		if (!force && now - this.lastLog < PROGRESS_EVERY_MS) return;
+		this.lastLog = now;
+		let sent = 0;
+		let skipped = 0;
+		let failed = 0;
+		for (const result of results.values()) {
+			if (result.status === 'sent') sent++;
+			else if (result.status === 'skipped') skipped++;
+			else if (result.status === 'failed') failed++;
+		}
+		const done = sent + skipped + failed;
+		const seconds = Math.max(0.001, (now - this.started) / 1000);
+		const rate = done / seconds;
+		const left = rate > 0 ? Math.round((this.total - done) / rate) : undefined;
+		this.context.logger.info(
+			`order-sync ${this.context.getNode().name}: ${done}/${this.total} done (${sent} sent, ${skipped} skipped, ${failed} failed), ${rate.toFixed(1)} orders/s, ~${left ?? '?'} s left`,
+		);
+	}
+}
+
+const PROGRESS_EVERY_MS = 5000;
+
+function ledgerUnit<P>(operation: DeliveryOperation<P>, unit: DeliveryUnit<P>): LedgerUnit {
+	const payload = unit.payload as P;
+	return { orderId: unit.orderId, key: operation.ledger?.key ? operation.ledger.key(payload) : payloadFingerprint(payload) };
+}
+
+/** The ledger for this run, or the reason there is none. */
+async function openLedger<P>(
+	context: IExecuteFunctions,
+	operation: DeliveryOperation<P>,
+	settings: DeliverySettings,
+): Promise<Ledger | string | undefined> {
+	if (!operation.ledger || !(settings.ledger.skipSentBefore ?? operation.ledger.onByDefault)) return undefined;
+	if (!context.getWorkflow().id) return 'off (workflow not saved: save it to keep a record of sent orders)';
+	const credentials = await executionCredentials(context, operation.credentialType);
+	const account = sha256(
+		JSON.stringify((operation.accountFields ?? operation.secretFields).map((field) => credentials[field] ?? null)),
+		16,
+	);
+	const ledger = Ledger.forExecution(context, `${operation.name}|${account}`, operation.ledger.kind, settings.ledger);
+	if (settings.ledger.forgetSentOrders) await ledger.forgetAll();
+	return ledger;
+}
+
+/**
+ * Sends the units window by window. With the ledger on, each window is claimed (events) while the
+ * window before it is being sent, so a run killed mid-way leaves at most two windows in doubt.
+ */
+async function sendWithLedger<P>(
+	context: IExecuteFunctions,
+	operation: DeliveryOperation<P>,
+	settings: DeliverySettings,
+	sendable: Array<DeliveryUnit<P>>,
+	results: Map<DeliveryUnit<P>, UnitResult>,
+	secrets: string[],
+): Promise<void> {
+	const opened = await openLedger(context, operation, settings);
+	const ledger = opened instanceof Ledger ? opened : undefined;
+	const batchSize = operation.maxBatchSize > 1 ? settings.batchSize : 1;
+	const windowSize = Math.max(64, batchSize * settings.concurrency * (batchSize > 1 ? 1 : 4));
+	const windows = ledger ? chunk(sendable, windowSize) : [sendable];
+	const progress = new Progress(context, sendable.length);
+	const claimOf = (window: Array<DeliveryUnit<P>>) =>
+		ledger ? ledger.claim(window.map((unit) => ledgerUnit(operation, unit))) : Promise.resolve(undefined);
+	let nextClaim: Promise<ClaimVerdict[] | undefined> = claimOf(windows[0]);
+	let batchCount = 0;
+	{
+		for (let windowIndex = 0; windowIndex < windows.length; windowIndex++) {
+			const window = windows[windowIndex];
+			const verdicts = await nextClaim;
+			if (windowIndex + 1 < windows.length) {
+				nextClaim = claimOf(windows[windowIndex + 1]);
+				nextClaim.catch(() => undefined); // awaited in the next round; a failure surfaces there
+			}
+			const toSend = window.filter((unit, index) => {
+				const verdict = verdicts?.[index];
+				if (!verdict || verdict.send) return true;
+				results.set(unit, { status: 'skipped', message: verdict.message, ledger: verdict.ledger });
+				return false;
+			});
+			const batches = chunk(toSend, batchSize);
+			const first = batchCount;
+			batchCount += batches.length;
+			await mapBounded(batches, settings.concurrency, async (batch, index) => {
+				await sendBatch(context, operation, settings, batch, results, first + index + 1, secrets);
+				progress.report(results);
+				if (!ledger) return;
+				for (const unit of batch) {
+					const result = results.get(unit) as UnitResult;
+					if (result.status === 'sent') {
+						ledger.accepted(ledgerUnit(operation, unit));
+						result.ledger = 'recorded';
+					} else if (!result.inDoubt) {
+						ledger.refused(ledgerUnit(operation, unit));
+					}
+				}
+			});
+		}
+		if (ledger) await ledger.flush();
+	}
+	if (typeof opened === 'string') for (const unit of sendable) (results.get(unit) as UnitResult).ledger = opened;
+	if (sendable.length >= 1000) progress.report(results, true);
 }
 
 /**
@@ -338,10 +474,7 @@ export async function deliver<P>(
 		for (const unit of sendable) results.set(unit, { status: 'dryRun' });
 	} else if (sendable.length > 0) {
 		const secrets = await collectSecrets(context, operation as DeliveryOperation<unknown>);
-		const batches = chunk(sendable, operation.maxBatchSize > 1 ? settings.batchSize : 1);
-		await mapBounded(batches, settings.concurrency, (batch, index) =>
-			sendBatch(context, operation, settings, batch, results, index + 1, secrets),
-		);
+		await sendWithLedger(context, operation, settings, sendable, results, secrets);
 		// A token fetched or renewed while sending is a new secret: scrub answers for it too.
 		const renewed = (await collectSecrets(context, operation as DeliveryOperation<unknown>)).filter(
 			(secret) => !secrets.includes(secret),
