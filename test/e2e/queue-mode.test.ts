@@ -31,6 +31,28 @@ if (missing.length && !isRoot) {
 	console.warn(`queue-mode test SKIPPED: missing ${missing.join(', ')} and not root; run bash scripts/ensure-queue-deps.sh as root`);
 }
 
+/** Webhook → ODP: purchase event, published on main; `tag` makes its node and webhook ids unique. */
+function webhookToOdp(id: string, tag: string, webhookPath: string, typeVersion: number, parameters: Record<string, unknown>, nodeType: string, credentials: Record<string, unknown>) {
+	const uuid = (end: string) => `6f0c2a1e-${tag}-4${tag.slice(1)}-8${tag.slice(1)}-0000000000${end}`;
+	return {
+		id,
+		name: `Queue mode: Shopify webhook → ODP ${typeVersion}`,
+		nodes: [
+			{
+				id: uuid('01'),
+				name: 'Shopify orders/create',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2.1,
+				position: [0, 0],
+				webhookId: uuid('aa'),
+				parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'onReceived', options: {} },
+			},
+			{ id: uuid('02'), name: 'ODP: purchase event', type: nodeType, typeVersion, position: [300, 0], parameters, credentials },
+		],
+		connections: { 'Shopify orders/create': { main: [[{ node: 'ODP: purchase event', type: 'main', index: 0 }]] } },
+	};
+}
+
 function withOptions(parameters: Record<string, unknown>, options: Record<string, unknown>): Record<string, unknown> {
 	return { ...parameters, options: { ...((parameters.options as Record<string, unknown>) ?? {}), ...options } };
 }
@@ -64,59 +86,15 @@ describeQueue('queue mode: main + 2 workers, Postgres, Redis (real n8n)', () => 
 			concurrency: 5,
 			setup: async (home) => {
 				await harness.importCredentials(home, [odp!]);
-				await harness.importWorkflow(home, {
-					id: WORKFLOW_ID,
-					name: 'Queue mode: Shopify webhook → ODP',
-					nodes: [
-						{
-							id: '6f0c2a1e-1111-4111-8111-000000000001',
-							name: 'Shopify orders/create',
-							type: 'n8n-nodes-base.webhook',
-							typeVersion: 2.1,
-							position: [0, 0],
-							webhookId: '6f0c2a1e-1111-4111-8111-0000000000aa',
-							parameters: { httpMethod: 'POST', path: WEBHOOK_PATH, responseMode: 'onReceived', options: {} },
-						},
-						{
-							id: '6f0c2a1e-1111-4111-8111-000000000002',
-							name: 'ODP: purchase event',
-							type: home.nodeType('optimizelyDataPlatform'),
-							typeVersion: 1,
-							position: [300, 0],
-							// Two workers share ODP's 10 requests/s: let 429s queue instead of counting as tries
-							// (the default from version 1.2; a version 1 node sets it, as the README says).
-							parameters: withOptions(exampleParameters('shopify', 'ODP: purchase event'), { rateLimitWaitMs: 300000 }),
-							credentials: { optimizelyDataPlatformApi: { id: odp!.id, name: odp!.name } },
-						},
-					],
-					connections: { 'Shopify orders/create': { main: [[{ node: 'ODP: purchase event', type: 'main', index: 0 }]] } },
-				});
+				const credentials = { optimizelyDataPlatformApi: { id: odp!.id, name: odp!.name } };
+				// Two workers share ODP's 10 requests/s: let 429s queue instead of counting as tries
+				// (the default from version 1.2; a version 1 node sets it, as the README says).
+				const v1 = withOptions(exampleParameters('shopify', 'ODP: purchase event'), { rateLimitWaitMs: 300000 });
+				await harness.importWorkflow(home, [
+					webhookToOdp(WORKFLOW_ID, '1111', WEBHOOK_PATH, 1, v1, home.nodeType('optimizelyDataPlatform'), credentials),
+					webhookToOdp(LEDGER_WORKFLOW_ID, '2222', LEDGER_PATH, 1.2, exampleParameters('shopify', 'ODP: purchase event'), home.nodeType('optimizelyDataPlatform'), credentials),
+				]);
 				await harness.publishWorkflow(home, WORKFLOW_ID);
-				await harness.importWorkflow(home, {
-					id: LEDGER_WORKFLOW_ID,
-					name: 'Queue mode: Shopify webhook → ODP 1.2 (ledger)',
-					nodes: [
-						{
-							id: '6f0c2a1e-2222-4222-8222-000000000001',
-							name: 'Shopify orders/create',
-							type: 'n8n-nodes-base.webhook',
-							typeVersion: 2.1,
-							position: [0, 0],
-							webhookId: '6f0c2a1e-2222-4222-8222-0000000000aa',
-							parameters: { httpMethod: 'POST', path: LEDGER_PATH, responseMode: 'onReceived', options: {} },
-						},
-						{
-							id: '6f0c2a1e-2222-4222-8222-000000000002',
-							name: 'ODP: purchase event',
-							type: home.nodeType('optimizelyDataPlatform'),
-							typeVersion: 1.2,
-							position: [300, 0],
-							parameters: exampleParameters('shopify', 'ODP: purchase event'),
-							credentials: { optimizelyDataPlatformApi: { id: odp!.id, name: odp!.name } },
-						},
-					],
-					connections: { 'Shopify orders/create': { main: [[{ node: 'ODP: purchase event', type: 'main', index: 0 }]] } },
-				});
 				await harness.publishWorkflow(home, LEDGER_WORKFLOW_ID);
 			},
 		});
