@@ -3,6 +3,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { toAlgonomyOrder } from '../../mapping';
 import type { AlgonomyOrderPayload } from '../../mapping';
+import { dryRunNotices, dryRunProperty, subtitleWithDryRun } from '../shared/editor';
 import { deliver, deliveryOptionsProperty, executeOrFailEachItem, readDeliverySettings, vendorBaseUrl } from '../shared/delivery';
 import type { BatchVerdict, DeliveryOperation } from '../shared/delivery';
 import { algonomyBaseUrl } from '../shared/endpoints';
@@ -58,7 +59,7 @@ export class Algonomy implements INodeType {
 		// 1.1 (issue 12): refunded/cancelled/returned orders are skipped by default; v1 keeps sending them.
 		version: [1, 1.1],
 		defaultVersion: 1.1,
-		subtitle: '={{"Import orders (" + $parameter["mode"] + ")"}}',
+		subtitle: subtitleWithDryRun('"Import orders (" + $parameter["mode"] + ")"'),
 		description: 'Import offline and online orders into Algonomy (RichRelevance) with the Omnichannel Order API',
 		defaults: { name: 'Algonomy Omnichannel' },
 		usableAsTool: true,
@@ -66,6 +67,7 @@ export class Algonomy implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: CREDENTIAL, required: true }],
 		properties: [
+			...dryRunNotices,
 			{
 				displayName: 'Resource',
 				name: 'resource',
@@ -155,6 +157,7 @@ export class Algonomy implements INodeType {
 			},
 			...orderSourceProperties({ show: { operation: ['importOrders'] } }),
 			...nonPurchaseProperties({ operation: ['importOrders'] }),
+			dryRunProperty,
 			deliveryOptionsProperty(MAX_BATCH, DEFAULT_BATCH),
 		],
 	};

@@ -3,6 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { toEsputnikOrder, toEsputnikOrderEvent, toEsputnikSiteEvent } from '../../mapping';
 import type { EsputnikBulkOrder, EsputnikEventPayload, EsputnikSiteEventInput } from '../../mapping';
+import { dryRunNotices, dryRunProperty, subtitleWithDryRun } from '../shared/editor';
 import { deliver, deliveryOptionsProperty, executeOrFailEachItem, readDeliverySettings, vendorBaseUrl } from '../shared/delivery';
 import type { BatchVerdict, DeliveryOperation, DeliveryUnit } from '../shared/delivery';
 import { esputnikBaseUrl } from '../shared/endpoints';
@@ -67,7 +68,7 @@ export class Esputnik implements INodeType {
 		// ledger skips what earlier runs sent).
 		version: [1, 1.1, 1.2],
 		defaultVersion: 1.2,
-		subtitle: '={{$parameter["operation"]}}',
+		subtitle: subtitleWithDryRun('$parameter["operation"]'),
 		description: 'Send order events, bulk orders and site events to eSputnik',
 		defaults: { name: 'eSputnik' },
 		usableAsTool: true,
@@ -75,6 +76,7 @@ export class Esputnik implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: CREDENTIAL, required: true }],
 		properties: [
+			...dryRunNotices,
 			{
 				displayName: 'Resource',
 				name: 'resource',
@@ -278,6 +280,7 @@ export class Esputnik implements INodeType {
 				placeholder: 'USD',
 				displayOptions: { show: { operation: ['sendSiteEvent'], siteEventType: ['productViewed', 'cartUpdated'] } },
 			},
+			dryRunProperty,
 			deliveryOptionsProperty(MAX_ORDERS_PER_REQUEST, DEFAULT_ORDERS_PER_REQUEST),
 		],
 	};

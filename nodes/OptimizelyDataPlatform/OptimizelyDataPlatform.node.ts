@@ -3,6 +3,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { toOdpOrderEvent, toOdpOrderObject } from '../../mapping';
 import type { OdpOrderEvent, OdpOrderObject } from '../../mapping';
+import { dryRunNotices, dryRunProperty, subtitleWithDryRun } from '../shared/editor';
 import { deliver, deliveryOptionsProperty, executeOrFailEachItem, readDeliverySettings, vendorBaseUrl } from '../shared/delivery';
 import type { BatchVerdict, DeliveryOperation, DeliveryUnit } from '../shared/delivery';
 import { odpBaseUrl } from '../shared/endpoints';
@@ -108,7 +109,7 @@ export class OptimizelyDataPlatform implements INodeType {
 		// 1.2 (issue 13): Send Order Event skips orders this node sent before (the sent-orders ledger).
 		version: [1, 1.1, 1.2],
 		defaultVersion: 1.2,
-		subtitle: '={{$parameter["operation"] === "upsertOrderObject" ? "Upsert order object" : "Send order event: " + $parameter["eventAction"]}}',
+		subtitle: subtitleWithDryRun('$parameter["operation"] === "upsertOrderObject" ? "Upsert order object" : "Send order event: " + $parameter["eventAction"]'),
 		description: 'Send order events (purchase, return, refund, cancel) and order records to Optimizely Data Platform',
 		defaults: { name: 'Optimizely Data Platform' },
 		usableAsTool: true,
@@ -116,6 +117,7 @@ export class OptimizelyDataPlatform implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: CREDENTIAL, required: true }],
 		properties: [
+			...dryRunNotices,
 			{
 				displayName: 'Resource',
 				name: 'resource',
@@ -208,6 +210,7 @@ export class OptimizelyDataPlatform implements INodeType {
 					"Country calling code for phone numbers written without one (ODP needs E.164). Empty: taken from the order's address country.",
 				displayOptions: { show: { resource: ['order'] } },
 			},
+			dryRunProperty,
 			deliveryOptionsProperty(MAX_BATCH, MAX_BATCH),
 		],
 	};

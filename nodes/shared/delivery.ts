@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { legacyDryRunOption } from './editor';
 import { Ledger, ledgerOptions, payloadFingerprint, readLedgerSettings, sha256 } from './ledger';
 import type { ClaimVerdict, LedgerKind, LedgerSettings, LedgerUnit } from './ledger';
 import type { UnitError } from './orderSource';
@@ -127,13 +128,7 @@ export const deliveryOptionsProperty = (maxBatchSize: number, defaultBatchSize: 
 				'How many requests may be in flight at once (when not set: 32 for one-order-per-request operations, 4 for batches; lower it if the vendor answers 429 often)',
 		},
 		...ledgerOptions.slice(0, 1),
-		{
-			displayName: 'Dry Run',
-			name: 'dryRun',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to only validate and output the exact vendor payloads, sending nothing',
-		},
+		legacyDryRunOption,
 		{
 			displayName: 'Include Sent Payload',
 			name: 'includePayload',
@@ -184,7 +179,8 @@ export function readDeliverySettings(context: IExecuteFunctions, maxBatchSize: n
 	return {
 		batchSize: Math.max(1, Math.min(maxBatchSize, Math.floor(number(options.batchSize, defaultBatchSize)))),
 		concurrency: Math.max(1, Math.floor(number(options.concurrency, defaultConcurrency(maxBatchSize)))),
-		dryRun: options.dryRun === true,
+		// The top-level Dry Run (issue 17), or Options › Dry Run of workflows saved before it.
+		dryRun: context.getNodeParameter('dryRun', 0, false) === true || options.dryRun === true,
 		includePayload: options.includePayload === true,
 		policy: {
 			maxTries: Math.max(1, Math.floor(number(options.maxTries, 5))),

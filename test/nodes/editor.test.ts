@@ -1,0 +1,146 @@
+/**
+ * Issue 17: the nodes as the editor shows them. Subtitles are evaluated the way n8n's editor does
+ * (getNodeSubtitle: the node's parameters with their defaults, `getSimpleParameterValue`), notices
+ * with n8n-workflow's displayParameter (the function the editor's parameter list calls), and runs
+ * go through n8n's engine against the sandbox.
+ */
+import type { IDataObject, INode, INodeProperties, INodeType } from 'n8n-workflow';
+import { NodeHelpers, Workflow } from 'n8n-workflow';
+
+import { startSandbox } from '../../sandbox';
+import type { Sandbox } from '../../sandbox';
+import { ensureEngineEnvironment, useExpressionEngine } from '../helpers/environment';
+import type { ExpressionEngineName } from '../helpers/environment';
+import { HarnessNodeTypes } from '../helpers/type-registry';
+import { NODE_TYPES, erpRows, mainOutput, runVendorNode, sandboxCredentials } from './support';
+import type { VendorNode } from './support';
+
+const NODE_CLASSES = Object.fromEntries(NODE_TYPES.map((Type) => [new Type().description.name, Type])) as Record<
+	VendorNode,
+	new () => INodeType
+>;
+
+function description(node: VendorNode) {
+	return new NODE_CLASSES[node]().description;
+}
+
+/** The node's parameters as the editor holds them: the saved values plus every displayed default. */
+function editorParameters(node: VendorNode, saved: IDataObject, typeVersion: number): IDataObject {
+	const desc = description(node);
+	const inode: INode = { id: 'n', name: 'Vendor', type: node, typeVersion, position: [0, 0], parameters: saved };
+	return NodeHelpers.getNodeParameters(desc.properties, saved, true, false, inode, desc) as IDataObject;
+}
+
+/** The canvas subtitle, evaluated as n8n's editor does (useNodeHelpers.getNodeSubtitle). */
+async function subtitle(node: VendorNode, saved: IDataObject, engine: ExpressionEngineName = 'legacy', typeVersion = 1): Promise<string> {
+	ensureEngineEnvironment();
+	await useExpressionEngine(engine);
+	const desc = description(node);
+	const inode: INode = { id: 'n', name: 'Vendor', type: node, typeVersion, position: [0, 0], parameters: editorParameters(node, saved, typeVersion) as INode['parameters'] };
+	const workflow = new Workflow({ nodes: [inode], connections: {}, active: false, nodeTypes: new HarnessNodeTypes(NODE_TYPES) });
+	return workflow.expression.getSimpleParameterValue(inode, desc.subtitle as string, 'internal', {}) as string;
+}
+
+function shownNotices(node: VendorNode, saved: IDataObject, typeVersion = 1): string[] {
+	const desc = description(node);
+	const inode: INode = { id: 'n', name: 'Vendor', type: node, typeVersion, position: [0, 0], parameters: saved };
+	const values = editorParameters(node, saved, typeVersion);
+	return desc.properties
+		.filter((property: INodeProperties) => property.type === 'notice')
+		.filter((property) => NodeHelpers.displayParameter(values, property, inode, desc))
+		.map((property) => property.name);
+}
+
+/** The simplest order operation of each node, as a saved workflow of version 1 has it. */
+const ORDER_PARAMETERS: Record<VendorNode, IDataObject> = {
+	optimizelyRecs: { operation: 'trackOfflineOrder', orderSource: 'flatRows' },
+	algonomy: { operation: 'importOrders', orderSource: 'flatRows' },
+	esputnik: { operation: 'addOrders', orderSource: 'flatRows' },
+	optimizelyDataPlatform: { operation: 'sendOrderEvent', eventAction: 'purchase', orderSource: 'flatRows' },
+};
+const VENDORS = Object.keys(ORDER_PARAMETERS) as VendorNode[];
+const SANDBOX_VENDOR: Record<VendorNode, string> = {
+	optimizelyRecs: 'optimizely',
+	algonomy: 'algonomy',
+	esputnik: 'esputnik',
+	optimizelyDataPlatform: 'odp',
+};
+
+describe('Dry Run is a top-level parameter, shown on the canvas and by a notice', () => {
+	it.each(VENDORS)('%s: a top-level boolean "Dry Run", default off, and Options › Dry Run no longer offered', (node) => {
+		const properties = description(node).properties;
+		const dryRun = properties.filter((property) => property.name === 'dryRun');
+		expect(dryRun).toEqual([expect.objectContaining({ displayName: 'Dry Run', type: 'boolean', default: false })]);
+		// A new node's Options list does not offer the old place (hidden while not set)…
+		const options = properties.find((property) => property.name === 'options') as INodeProperties;
+		const legacy = (options.options as INodeProperties[]).find((option) => option.name === 'dryRun') as INodeProperties;
+		const inode: INode = { id: 'n', name: 'Vendor', type: node, typeVersion: 1, position: [0, 0], parameters: {} };
+		expect(NodeHelpers.displayParameter({}, legacy, inode, description(node))).toBe(false);
+		// …but a saved workflow that has it on still shows it, so it can be switched off there.
+		expect(NodeHelpers.displayParameter({ dryRun: true }, legacy, inode, description(node))).toBe(true);
+		const saved = editorParameters(node, { ...ORDER_PARAMETERS[node], options: { dryRun: true } }, 1);
+		expect((saved.options as IDataObject).dryRun).toBe(true);
+		expect(saved.dryRun).toBe(false);
+	});
+
+	// The editor evaluates subtitles in the browser with the legacy (tmpl) engine.
+	it.each(VENDORS)('%s: the subtitle says "(dry run)" while either Dry Run is on', async (node) => {
+		const off = await subtitle(node, { ...ORDER_PARAMETERS[node] });
+		expect(off).not.toContain('dry run');
+		expect(off.length).toBeGreaterThan(5);
+		expect(await subtitle(node, { ...ORDER_PARAMETERS[node], dryRun: true })).toBe(`${off} (dry run)`);
+		expect(await subtitle(node, { ...ORDER_PARAMETERS[node], options: { dryRun: true } })).toBe(`${off} (dry run)`);
+		expect(await subtitle(node, { ...ORDER_PARAMETERS[node], options: { dryRun: false } })).toBe(off);
+	});
+
+	it.each(VENDORS)('%s: a notice only while a dry run is on', (node) => {
+		const base = ORDER_PARAMETERS[node];
+		expect(shownNotices(node, base)).not.toEqual(expect.arrayContaining(['dryRunNotice']));
+		expect(shownNotices(node, base).filter((name) => name.startsWith('dryRun'))).toEqual([]);
+		expect(shownNotices(node, { ...base, dryRun: true }).filter((name) => name.startsWith('dryRun'))).toEqual(['dryRunNotice']);
+		expect(shownNotices(node, { ...base, options: { dryRun: true } }).filter((name) => name.startsWith('dryRun'))).toEqual(['dryRunOptionNotice']);
+		expect(shownNotices(node, { ...base, dryRun: true, options: { dryRun: true } }).filter((name) => name.startsWith('dryRun'))).toEqual(['dryRunNotice']);
+	});
+});
+
+describe('Dry Run in n8n\'s engine against the sandbox: either place sends nothing', () => {
+	let sandbox: Sandbox;
+	beforeAll(async () => {
+		sandbox = await startSandbox({ quiet: true });
+	});
+	afterAll(async () => await sandbox.close());
+	beforeEach(() => sandbox.reset());
+
+	const cases: Array<[VendorNode, string, IDataObject]> = VENDORS.flatMap((node) => [
+		[node, 'top-level Dry Run', { dryRun: true, options: {} }] as [VendorNode, string, IDataObject],
+		[node, 'Options › Dry Run of a saved version 1 workflow', { options: { dryRun: true } }] as [VendorNode, string, IDataObject],
+	]);
+
+	it.each(cases)('%s, %s', async (node, _label, dryRun) => {
+		const result = await runVendorNode({
+			node,
+			credential: sandboxCredentials(sandbox)[node],
+			items: erpRows(2, 2),
+			parameters: { ...ORDER_PARAMETERS[node], ...dryRun },
+		});
+		expect(result.status).toBe('success');
+		expect(sandbox.received(SANDBOX_VENDOR[node] as never)).toEqual([]);
+		const output = mainOutput(result);
+		// 2 orders of 2 rows each: one output item per input row.
+		expect(output).toHaveLength(4);
+		expect(output.map((item) => item.status)).toEqual(['dryRun', 'dryRun', 'dryRun', 'dryRun']);
+		expect(output.every((item) => item.payload !== undefined)).toBe(true);
+	});
+
+	it.each(VENDORS)('%s: with Dry Run off (the default) the same workflow sends', async (node) => {
+		const result = await runVendorNode({
+			node,
+			credential: sandboxCredentials(sandbox)[node],
+			items: erpRows(2, 2),
+			parameters: { ...ORDER_PARAMETERS[node], dryRun: false, options: {} },
+		});
+		expect(result.status).toBe('success');
+		expect(sandbox.received(SANDBOX_VENDOR[node] as never).length).toBeGreaterThan(0);
+		expect(mainOutput(result).map((item) => item.status)).toEqual(['sent', 'sent', 'sent', 'sent']);
+	});
+});
