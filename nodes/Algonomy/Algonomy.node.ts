@@ -59,7 +59,7 @@ export class Algonomy implements INodeType {
 		// 1.1 (issue 12): refunded/cancelled/returned orders are skipped by default; v1 keeps sending them.
 		version: [1, 1.1],
 		defaultVersion: 1.1,
-		subtitle: subtitleWithDryRun('"Import orders (" + $parameter["mode"] + ")"'),
+		subtitle: subtitleWithDryRun('"Import orders: " + $parameter["mode"]'),
 		description: 'Import offline and online orders into Algonomy (RichRelevance) with the Omnichannel Order API',
 		defaults: { name: 'Algonomy Omnichannel' },
 		usableAsTool: true,
@@ -97,6 +97,7 @@ export class Algonomy implements INodeType {
 				name: 'mode',
 				type: 'options',
 				noDataExpression: true,
+				description: 'Where the orders were made',
 				options: [
 					{ name: 'Offline', value: 'offline', description: 'Store, POS, call-centre orders' },
 					{ name: 'Online', value: 'online', description: 'Treated like orders tracked on the website' },

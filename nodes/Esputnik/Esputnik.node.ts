@@ -68,7 +68,9 @@ export class Esputnik implements INodeType {
 		// ledger skips what earlier runs sent).
 		version: [1, 1.1, 1.2],
 		defaultVersion: 1.2,
-		subtitle: subtitleWithDryRun('$parameter["operation"]'),
+		subtitle: subtitleWithDryRun(
+			'$parameter["operation"] === "addOrders" ? "Add orders: " + $parameter["source"] : $parameter["operation"] === "sendSiteEvent" ? "Send site event: " + ({ cartUpdated: "cart updated", pageViewed: "page viewed", productCategoryViewed: "product category viewed", productViewed: "product viewed" })[$parameter["siteEventType"]] : "Send order event: " + ({ orderCreated: "order created", orderUpdated: "order updated", orderDelivered: "order delivered", orderCancelled: "order cancelled" })[$parameter["eventTypeKey"]]',
+		),
 		description: 'Send order events, bulk orders and site events to eSputnik',
 		defaults: { name: 'eSputnik' },
 		usableAsTool: true,
@@ -172,12 +174,14 @@ export class Esputnik implements INodeType {
 				displayOptions: { show: { operation: ['sendOrderEvent'] } },
 			},
 			{
-				displayName: 'Source',
+				// "Mode" as in the Algonomy node (issue 17: "Source" read like a twin of Order Source).
+				displayName: 'Mode',
 				name: 'source',
 				type: 'options',
+				description: 'Where the orders were made; eSputnik stores it as the order source',
 				options: [
-					{ name: 'Offline', value: 'offline' },
-					{ name: 'Online', value: 'online' },
+					{ name: 'Offline', value: 'offline', description: 'Store, POS, call-centre orders' },
+					{ name: 'Online', value: 'online', description: 'Orders made on the website or in the app' },
 				],
 				default: 'offline',
 				displayOptions: { show: { operation: ['addOrders'] } },

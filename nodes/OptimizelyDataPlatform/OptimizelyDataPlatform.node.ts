@@ -109,7 +109,7 @@ export class OptimizelyDataPlatform implements INodeType {
 		// 1.2 (issue 13): Send Order Event skips orders this node sent before (the sent-orders ledger).
 		version: [1, 1.1, 1.2],
 		defaultVersion: 1.2,
-		subtitle: subtitleWithDryRun('$parameter["operation"] === "upsertOrderObject" ? "Upsert order object" : "Send order event: " + $parameter["eventAction"]'),
+		subtitle: subtitleWithDryRun('$parameter["operation"] === "upsertOrderObject" ? "Upsert order object" : "Send order event: " + ($parameter["eventAction"] === "custom" ? $parameter["customAction"] || "custom" : $parameter["eventAction"])'),
 		description: 'Send order events (purchase, return, refund, cancel) and order records to Optimizely Data Platform',
 		defaults: { name: 'Optimizely Data Platform' },
 		usableAsTool: true,

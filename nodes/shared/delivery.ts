@@ -142,10 +142,11 @@ export const deliveryOptionsProperty = (maxBatchSize: number, defaultBatchSize: 
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 10 },
 			default: 5,
-			description: 'Attempts per request when the vendor answers 429 or 5xx or the network fails',
+			description:
+				"Attempts per request when the vendor answers 429 or 5xx or the network fails. These retries are the node's own, request by request; n8n's Settings › Retry On Fail is separate and runs the whole node again after it fails, sending every order of the run once more (except those Skip Orders Sent Before recorded), so leave Retry On Fail off.",
 		},
 		{
-			displayName: 'Max Wait (Ms)',
+			displayName: 'Max Wait (Milliseconds)',
 			name: 'maxDelayMs',
 			type: 'number',
 			typeOptions: { minValue: 0 },
@@ -154,7 +155,7 @@ export const deliveryOptionsProperty = (maxBatchSize: number, defaultBatchSize: 
 		},
 		...ledgerOptions.slice(1),
 		{
-			displayName: 'Retry Delay (Ms)',
+			displayName: 'Retry Delay (Milliseconds)',
 			name: 'retryDelayMs',
 			type: 'number',
 			typeOptions: { minValue: 0 },
@@ -162,7 +163,7 @@ export const deliveryOptionsProperty = (maxBatchSize: number, defaultBatchSize: 
 			description: 'First wait before a retry; it doubles on each try (with jitter). A Retry-After from the vendor takes precedence.',
 		},
 		{
-			displayName: 'Timeout (Ms)',
+			displayName: 'Timeout (Milliseconds)',
 			name: 'timeoutMs',
 			type: 'number',
 			typeOptions: { minValue: 1 },

@@ -144,3 +144,49 @@ describe('Dry Run in n8n\'s engine against the sandbox: either place sends nothi
 		expect(mainOutput(result).map((item) => item.status)).toEqual(['sent', 'sent', 'sent', 'sent']);
 	});
 });
+
+describe('one vocabulary across the four nodes (issue 17 item 9)', () => {
+	// What the canvas shows under each node: words, never raw values such as "addOrders".
+	const cases: Array<[VendorNode, IDataObject, string]> = [
+		['optimizelyRecs', { operation: 'trackOfflineOrder' }, 'Track offline order'],
+		['optimizelyRecs', { operation: 'cancelOfflineOrder' }, 'Cancel offline order'],
+		['algonomy', { operation: 'importOrders' }, 'Import orders: offline'],
+		['algonomy', { operation: 'importOrders', mode: 'online' }, 'Import orders: online'],
+		['esputnik', { operation: 'sendOrderEvent' }, 'Send order event: order created'],
+		['esputnik', { operation: 'sendOrderEvent', eventTypeKey: 'orderCancelled' }, 'Send order event: order cancelled'],
+		['esputnik', { operation: 'addOrders' }, 'Add orders: offline'],
+		['esputnik', { operation: 'addOrders', source: 'online' }, 'Add orders: online'],
+		['esputnik', { resource: 'siteEvent', operation: 'sendSiteEvent' }, 'Send site event: product viewed'],
+		['esputnik', { resource: 'siteEvent', operation: 'sendSiteEvent', siteEventType: 'cartUpdated' }, 'Send site event: cart updated'],
+		['optimizelyDataPlatform', { operation: 'sendOrderEvent' }, 'Send order event: purchase'],
+		['optimizelyDataPlatform', { operation: 'sendOrderEvent', eventAction: 'refund' }, 'Send order event: refund'],
+		['optimizelyDataPlatform', { operation: 'sendOrderEvent', eventAction: 'custom', customAction: 'exchange' }, 'Send order event: exchange'],
+		['optimizelyDataPlatform', { operation: 'upsertOrderObject' }, 'Upsert order object'],
+		['optimizelyDataPlatform', { operation: 'upsertOrderObject', dryRun: true }, 'Upsert order object (dry run)'],
+	];
+
+	it.each(cases)('%s %j: "%s"', async (node, saved, expected) => {
+		expect(await subtitle(node, saved)).toBe(expected);
+	});
+
+	it('the online/offline choice is called Mode in both nodes that have it, with the same options', () => {
+		const esputnik = description('esputnik').properties.find((property) => property.name === 'source') as INodeProperties;
+		const algonomy = description('algonomy').properties.find((property) => property.name === 'mode') as INodeProperties;
+		expect(esputnik.displayName).toBe('Mode');
+		expect(algonomy.displayName).toBe('Mode');
+		const names = (property: INodeProperties) => (property.options as Array<{ name: string; value: string }>).map((option) => [option.name, option.value]);
+		expect(names(esputnik)).toEqual(names(algonomy));
+		expect(names(esputnik)).toEqual([['Offline', 'offline'], ['Online', 'online']]);
+	});
+
+	it.each(VENDORS)('%s: delivery options in n8n casing, and Max Tries says how it relates to Settings › Retry On Fail', (node) => {
+		const options = (description(node).properties.find((property) => property.name === 'options') as INodeProperties).options as INodeProperties[];
+		const labels = Object.fromEntries(options.map((option) => [option.name, option.displayName]));
+		expect(labels.maxDelayMs).toBe('Max Wait (Milliseconds)');
+		expect(labels.retryDelayMs).toBe('Retry Delay (Milliseconds)');
+		expect(labels.timeoutMs).toBe('Timeout (Milliseconds)');
+		expect(Object.values(labels).filter((label) => /\(Ms\)/.test(label))).toEqual([]);
+		const maxTries = options.find((option) => option.name === 'maxTries') as INodeProperties;
+		expect(maxTries.description).toContain('Retry On Fail');
+	});
+});
