@@ -3,7 +3,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { toAlgonomyOrder } from '../../mapping';
 import type { AlgonomyOrderPayload } from '../../mapping';
-import { dryRunNotices, dryRunProperty, subtitleWithDryRun } from '../shared/editor';
+import { dryRunNotices, dryRunProperty, refuseCustomApiCall, subtitleWithDryRun } from '../shared/editor';
 import { deliver, deliveryOptionsProperty, executeOrFailEachItem, readDeliverySettings, vendorBaseUrl } from '../shared/delivery';
 import type { BatchVerdict, DeliveryOperation } from '../shared/delivery';
 import { algonomyBaseUrl } from '../shared/endpoints';
@@ -164,7 +164,10 @@ export class Algonomy implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await executeOrFailEachItem(this, async () => await sendOrders(this));
+		return await executeOrFailEachItem(this, async () => {
+			refuseCustomApiCall(this, 'Algonomy', 'Algonomy OAuth2 API');
+			return await sendOrders(this);
+		});
 	}
 }
 

@@ -3,7 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { toEsputnikOrder, toEsputnikOrderEvent, toEsputnikSiteEvent } from '../../mapping';
 import type { EsputnikBulkOrder, EsputnikEventPayload, EsputnikSiteEventInput } from '../../mapping';
-import { dryRunNotices, dryRunProperty, subtitleWithDryRun } from '../shared/editor';
+import { dryRunNotices, dryRunProperty, refuseCustomApiCall, subtitleWithDryRun } from '../shared/editor';
 import { deliver, deliveryOptionsProperty, executeOrFailEachItem, readDeliverySettings, vendorBaseUrl } from '../shared/delivery';
 import type { BatchVerdict, DeliveryOperation, DeliveryUnit } from '../shared/delivery';
 import { esputnikBaseUrl } from '../shared/endpoints';
@@ -290,7 +290,10 @@ export class Esputnik implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await executeOrFailEachItem(this, async () => await sendOrders(this));
+		return await executeOrFailEachItem(this, async () => {
+			refuseCustomApiCall(this, 'eSputnik', 'eSputnik API');
+			return await sendOrders(this);
+		});
 	}
 }
 

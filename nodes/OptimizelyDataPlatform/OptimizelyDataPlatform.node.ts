@@ -3,7 +3,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { toOdpOrderEvent, toOdpOrderObject } from '../../mapping';
 import type { OdpOrderEvent, OdpOrderObject } from '../../mapping';
-import { dryRunNotices, dryRunProperty, subtitleWithDryRun } from '../shared/editor';
+import { dryRunNotices, dryRunProperty, refuseCustomApiCall, subtitleWithDryRun } from '../shared/editor';
 import { deliver, deliveryOptionsProperty, executeOrFailEachItem, readDeliverySettings, vendorBaseUrl } from '../shared/delivery';
 import type { BatchVerdict, DeliveryOperation, DeliveryUnit } from '../shared/delivery';
 import { odpBaseUrl } from '../shared/endpoints';
@@ -216,7 +216,10 @@ export class OptimizelyDataPlatform implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await executeOrFailEachItem(this, async () => await sendOrders(this));
+		return await executeOrFailEachItem(this, async () => {
+			refuseCustomApiCall(this, 'Optimizely Data Platform', 'Optimizely Data Platform API');
+			return await sendOrders(this);
+		});
 	}
 }
 

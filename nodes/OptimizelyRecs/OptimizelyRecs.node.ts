@@ -3,7 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { toOptimizelyRecsOrder } from '../../mapping';
 import type { OptimizelyRecsOrderPayload } from '../../mapping';
-import { dryRunNotices, dryRunProperty, subtitleWithDryRun } from '../shared/editor';
+import { dryRunNotices, dryRunProperty, refuseCustomApiCall, subtitleWithDryRun } from '../shared/editor';
 import { deliver, deliveryOptionsProperty, executeOrFailEachItem, readDeliverySettings, vendorBaseUrl } from '../shared/delivery';
 import type { DeliveryOperation, DeliveryUnit } from '../shared/delivery';
 import { optimizelyRecsBaseUrl } from '../shared/endpoints';
@@ -133,7 +133,10 @@ export class OptimizelyRecs implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await executeOrFailEachItem(this, async () => await sendOrders(this));
+		return await executeOrFailEachItem(this, async () => {
+			refuseCustomApiCall(this, 'Optimizely Product Recommendations', 'Optimizely Product Recommendations API');
+			return await sendOrders(this);
+		});
 	}
 }
 

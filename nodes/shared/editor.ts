@@ -1,8 +1,10 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 /**
  * What the editor shows around a run (issue 17): the Dry Run parameter, its notice and canvas
- * subtitle. Reading the setting stays in delivery.ts (readDeliverySettings).
+ * subtitle, and the Custom API Call n8n adds to the Resource and Operation lists. Reading the Dry Run
+ * setting stays in delivery.ts (readDeliverySettings).
  */
 
 /**
@@ -61,3 +63,25 @@ export const legacyDryRunOption: INodeProperties = {
 		'Whether to only validate and output the exact vendor payloads, sending nothing. Kept for workflows saved with it; the Dry Run parameter does the same.',
 	displayOptions: { show: { dryRun: [true] } },
 };
+
+/** The value n8n gives "Custom API Call" in the Resource and Operation lists of nodes whose credential can authenticate any request. */
+export const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
+
+/**
+ * n8n lists "Custom API Call" in this node's Resource and Operation lists (its credentials
+ * authenticate any request), but it is the HTTP Request node that makes such calls. Run here with
+ * an order operation's parameters left over, the node failed every item with `Could not get
+ * parameter "orderSource"` (issue 17): this says what to do instead, before anything is read.
+ */
+export function refuseCustomApiCall(context: IExecuteFunctions, vendor: string, credentialDisplayName: string): void {
+	const resource = String(context.getNodeParameter('resource', 0, '') ?? '');
+	const operation = String(context.getNodeParameter('operation', 0, '') ?? '');
+	if (!resource.includes(CUSTOM_API_CALL) && !operation.includes(CUSTOM_API_CALL)) return;
+	throw new NodeOperationError(
+		context.getNode(),
+		`Custom API Call is not run by this node: use an HTTP Request node to call any ${vendor} endpoint, or pick one of this node's operations`,
+		{
+			description: `In an HTTP Request node set Authentication to "Predefined Credential Type" and Credential Type to "${credentialDisplayName}": it signs the request with this node's credential. Here, choose a Resource and Operation other than Custom API Call.`,
+		},
+	);
+}

@@ -4,15 +4,16 @@
  * with n8n-workflow's displayParameter (the function the editor's parameter list calls), and runs
  * go through n8n's engine against the sandbox.
  */
-import type { IDataObject, INode, INodeProperties, INodeType } from 'n8n-workflow';
+import type { ICredentialType, IDataObject, INode, INodeProperties, INodeType } from 'n8n-workflow';
 import { NodeHelpers, Workflow } from 'n8n-workflow';
 
 import { startSandbox } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
+import { testCredential } from '../helpers/engine';
 import { ensureEngineEnvironment, useExpressionEngine } from '../helpers/environment';
 import type { ExpressionEngineName } from '../helpers/environment';
 import { HarnessNodeTypes } from '../helpers/type-registry';
-import { NODE_TYPES, erpRows, mainOutput, runVendorNode, sandboxCredentials } from './support';
+import { CREDENTIAL_TYPES, NODE_TYPES, erpRows, mainOutput, runVendorNode, sandboxCredentials } from './support';
 import type { VendorNode } from './support';
 
 const NODE_CLASSES = Object.fromEntries(NODE_TYPES.map((Type) => [new Type().description.name, Type])) as Record<
@@ -188,5 +189,84 @@ describe('one vocabulary across the four nodes (issue 17 item 9)', () => {
 		expect(Object.values(labels).filter((label) => /\(Ms\)/.test(label))).toEqual([]);
 		const maxTries = options.find((option) => option.name === 'maxTries') as INodeProperties;
 		expect(maxTries.description).toContain('Retry On Fail');
+	});
+});
+
+describe('a Custom Base URL in any of the three spellings (issue 17 item 10), against the sandbox', () => {
+	let sandbox: Sandbox;
+	beforeAll(async () => {
+		sandbox = await startSandbox({ quiet: true });
+	});
+	afterAll(async () => await sandbox.close());
+	beforeEach(() => sandbox.reset());
+
+	// The sandbox serves eSputnik under /api, ODP under /v3 and Optimizely Recs at the root, as the vendors do.
+	const spellings = ['', '/api', '/v3', '/api/', '/v3/'];
+	const cases: Array<[VendorNode, string]> = (['optimizelyRecs', 'esputnik', 'optimizelyDataPlatform'] as VendorNode[]).flatMap((node) =>
+		spellings.map((path) => [node, path] as [VendorNode, string]),
+	);
+
+	it.each(cases)('%s with "<sandbox>%s": the credential Test passes and the node sends', async (node, path) => {
+		const credential = sandboxCredentials(sandbox)[node];
+		const data = { ...credential.data, baseUrl: `${sandbox.url}${path}` };
+		const type = CREDENTIAL_TYPES.find((Type) => new Type().name === credential.type) as new () => ICredentialType;
+		expect(await testCredential(type, data)).toEqual({ status: 'OK', message: 'Connection successful!' });
+		const result = await runVendorNode({
+			node,
+			credential: { ...credential, data },
+			items: erpRows(2, 1),
+			parameters: { ...ORDER_PARAMETERS[node], options: {} },
+		});
+		expect(result.status).toBe('success');
+		expect(mainOutput(result).map((item) => item.status)).toEqual(['sent', 'sent']);
+		expect(sandbox.received(SANDBOX_VENDOR[node] as never).length).toBeGreaterThan(0);
+	});
+});
+
+describe('Custom API Call run in this node (issue 17 item 10): a clear error, nothing sent', () => {
+	let sandbox: Sandbox;
+	beforeAll(async () => {
+		sandbox = await startSandbox({ quiet: true });
+	});
+	afterAll(async () => await sandbox.close());
+	beforeEach(() => sandbox.reset());
+
+	const CREDENTIAL_NAME: Record<VendorNode, string> = {
+		optimizelyRecs: 'Optimizely Product Recommendations API',
+		algonomy: 'Algonomy OAuth2 API',
+		esputnik: 'eSputnik API',
+		optimizelyDataPlatform: 'Optimizely Data Platform API',
+	};
+	const RESOURCE: Record<VendorNode, string> = { optimizelyRecs: 'offlineOrder', algonomy: 'order', esputnik: 'order', optimizelyDataPlatform: 'order' };
+	// What the editor leaves in a node switched from an order operation to Custom API Call.
+	const cases: Array<[VendorNode, string, IDataObject]> = VENDORS.flatMap((node) => [
+		[node, 'Resource', { ...ORDER_PARAMETERS[node], resource: '__CUSTOM_API_CALL__', options: {} }] as [VendorNode, string, IDataObject],
+		[node, 'Operation', { ...ORDER_PARAMETERS[node], resource: RESOURCE[node], operation: '__CUSTOM_API_CALL__', options: {} }] as [VendorNode, string, IDataObject],
+	]);
+
+	it.each(cases)('%s, Custom API Call as the %s', async (node, _where, parameters) => {
+		const result = await runVendorNode({ node, credential: sandboxCredentials(sandbox)[node], items: erpRows(2, 1), parameters });
+		expect(result.status).toBe('error');
+		const message = String(result.error?.message);
+		expect(message).not.toContain('Could not get parameter');
+		expect(message).toContain('Custom API Call is not run by this node: use an HTTP Request node');
+		expect(String(result.error?.description)).toContain(`Credential Type to "${CREDENTIAL_NAME[node]}"`);
+		expect(sandbox.received()).toEqual([]);
+	});
+
+	it.each(VENDORS)('%s: with the error output on, every item goes there with the same advice', async (node) => {
+		const result = await runVendorNode({
+			node,
+			credential: sandboxCredentials(sandbox)[node],
+			items: erpRows(3, 1),
+			parameters: { ...ORDER_PARAMETERS[node], resource: '__CUSTOM_API_CALL__', options: {} },
+			onError: 'continueErrorOutput',
+		});
+		expect(result.status).toBe('success');
+		expect(mainOutput(result)).toEqual([]);
+		const errors = result.outputs('Vendor')[1].map((item) => item.json);
+		expect(errors).toHaveLength(3);
+		for (const error of errors) expect(String(error.error)).toContain('use an HTTP Request node');
+		expect(sandbox.received()).toEqual([]);
 	});
 });
