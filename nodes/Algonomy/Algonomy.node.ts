@@ -115,6 +115,7 @@ export class Algonomy implements INodeType {
 					{ name: 'One Order per Request (PUT)', value: 'single' },
 				],
 				default: 'batch',
+				hint: 'Batches (POST) are faster; one order per request (PUT) sends each order on its own',
 				displayOptions: { show: { operation: ['importOrders'] } },
 			},
 			{

@@ -149,6 +149,7 @@ export class Esputnik implements INodeType {
 				noDataExpression: true,
 				displayOptions: { show: { operation: ['sendOrderEvent'] } },
 				description: 'Which contact field finds the contact in eSputnik (the contact must exist)',
+				hint: 'The contact must already exist in eSputnik',
 				options: [
 					{ name: 'Email', value: 'email' },
 					{ name: 'Phone', value: 'phone' },

@@ -162,6 +162,7 @@ export class OptimizelyDataPlatform implements INodeType {
 					{ name: 'Return', value: 'return', description: 'Items came back and money was refunded' },
 				],
 				default: 'purchase',
+				hint: 'Return, refund and cancel subtract from the order each time ODP receives one',
 			},
 			{
 				displayName: 'Customer ID Field',
@@ -169,6 +170,7 @@ export class OptimizelyDataPlatform implements INodeType {
 				type: 'string',
 				default: '',
 				placeholder: 'customer_number',
+				hint: 'Empty: the customer ID is not sent',
 				description:
 					'ODP field (lower case, digits, _) that receives the customer ID, so orders with a customer ID but no e-mail or phone can be upserted. Empty: the customer ID is not sent.',
 				displayOptions: { show: { operation: ['upsertOrderObject'] } },
@@ -206,6 +208,7 @@ export class OptimizelyDataPlatform implements INodeType {
 				type: 'string',
 				default: '',
 				placeholder: '49',
+				hint: "Only for phone numbers without a country code; empty: from the address's country",
 				description:
 					"Country calling code for phone numbers written without one (ODP needs E.164). Empty: taken from the order's address country.",
 				displayOptions: { show: { resource: ['order'] } },

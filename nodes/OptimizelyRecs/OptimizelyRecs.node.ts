@@ -117,6 +117,7 @@ export class OptimizelyRecs implements INodeType {
 				default: '={{ $json.order_id }}',
 				required: true,
 				description: 'The refCode of the order to cancel',
+				hint: 'The order ID the order was tracked with',
 				displayOptions: { show: { operation: ['cancelOfflineOrder'] } },
 			},
 			{

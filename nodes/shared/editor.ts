@@ -26,6 +26,7 @@ export const dryRunProperty: INodeProperties = {
 	name: 'dryRun',
 	type: 'boolean',
 	default: false,
+	hint: 'On: nothing is sent; each output item shows the payload that would be sent',
 	description: DRY_RUN_DESCRIPTION,
 };
 

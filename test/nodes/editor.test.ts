@@ -270,3 +270,27 @@ describe('Custom API Call run in this node (issue 17 item 10): a clear error, no
 		expect(sandbox.received()).toEqual([]);
 	});
 });
+
+describe('key help under the fields, not only in tooltips (issue 17 item 7)', () => {
+	// The fields a new user must get right, per node (by hand from the issue): each shows a hint.
+	const KEY_FIELDS: Record<VendorNode, string[]> = {
+		optimizelyRecs: ['dryRun', 'orderSource', 'sourceField', 'columns', 'orderDate', 'lines', 'sendNonPurchaseOrders', 'refCode'],
+		algonomy: ['dryRun', 'orderSource', 'sourceField', 'columns', 'orderDate', 'lines', 'sendNonPurchaseOrders', 'sendAs'],
+		esputnik: ['dryRun', 'orderSource', 'sourceField', 'columns', 'orderDate', 'lines', 'sendNonPurchaseOrders', 'contactIdentifier'],
+		optimizelyDataPlatform: ['dryRun', 'orderSource', 'sourceField', 'columns', 'orderDate', 'lines', 'sendNonPurchaseOrders', 'eventAction', 'customerIdField', 'defaultCallingCode'],
+	};
+
+	it.each(VENDORS)('%s', (node) => {
+		const properties = description(node).properties;
+		for (const name of KEY_FIELDS[node]) {
+			const found = properties.filter((property) => property.name === name);
+			expect({ name, count: found.length > 0 }).toEqual({ name, count: true });
+			for (const property of found) {
+				expect({ name, hint: typeof property.hint === 'string' && property.hint.length > 10 }).toEqual({ name, hint: true });
+				// A hint is the short form, not the tooltip repeated.
+				expect(property.hint).not.toBe(property.description);
+				expect((property.hint as string).length).toBeLessThan(120);
+			}
+		}
+	});
+});
