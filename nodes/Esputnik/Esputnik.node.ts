@@ -3,6 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { toEsputnikOrder, toEsputnikOrderEvent, toEsputnikSiteEvent } from '../../mapping';
 import type { EsputnikBulkOrder, EsputnikEventPayload, EsputnikSiteEventInput } from '../../mapping';
+import { dryRunNotices, dryRunProperty, refuseCustomApiCall, subtitleWithDryRun } from '../shared/editor';
 import { deliver, deliveryOptionsProperty, executeOrFailEachItem, readDeliverySettings, vendorBaseUrl } from '../shared/delivery';
 import type { BatchVerdict, DeliveryOperation, DeliveryUnit } from '../shared/delivery';
 import { esputnikBaseUrl } from '../shared/endpoints';
@@ -68,7 +69,9 @@ export class Esputnik implements INodeType {
 		// ledger skips what earlier runs sent).
 		version: [1, 1.1, 1.2],
 		defaultVersion: 1.2,
-		subtitle: '={{$parameter["operation"]}}',
+		subtitle: subtitleWithDryRun(
+			'$parameter["operation"] === "addOrders" ? "Add orders: " + $parameter["source"] : $parameter["operation"] === "sendSiteEvent" ? "Send site event: " + ({ cartUpdated: "cart updated", pageViewed: "page viewed", productCategoryViewed: "product category viewed", productViewed: "product viewed" })[$parameter["siteEventType"]] : "Send order event: " + ({ orderCreated: "order created", orderUpdated: "order updated", orderDelivered: "order delivered", orderCancelled: "order cancelled" })[$parameter["eventTypeKey"]]',
+		),
 		description: 'Send order events, bulk orders and site events to eSputnik',
 		defaults: { name: 'eSputnik' },
 		usableAsTool: true,
@@ -76,6 +79,7 @@ export class Esputnik implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: CREDENTIAL, required: true }],
 		properties: [
+			...dryRunNotices,
 			{
 				displayName: 'Resource',
 				name: 'resource',
@@ -146,6 +150,7 @@ export class Esputnik implements INodeType {
 				noDataExpression: true,
 				displayOptions: { show: { operation: ['sendOrderEvent'] } },
 				description: 'Which contact field finds the contact in eSputnik (the contact must exist)',
+				hint: 'The contact must already exist in eSputnik',
 				options: [
 					{ name: 'Email', value: 'email' },
 					{ name: 'Phone', value: 'phone' },
@@ -171,12 +176,14 @@ export class Esputnik implements INodeType {
 				displayOptions: { show: { operation: ['sendOrderEvent'] } },
 			},
 			{
-				displayName: 'Source',
+				// "Mode" as in the Algonomy node (issue 17: "Source" read like a twin of Order Source).
+				displayName: 'Mode',
 				name: 'source',
 				type: 'options',
+				description: 'Where the orders were made; eSputnik stores it as the order source',
 				options: [
-					{ name: 'Offline', value: 'offline' },
-					{ name: 'Online', value: 'online' },
+					{ name: 'Offline', value: 'offline', description: 'Store, POS, call-centre orders' },
+					{ name: 'Online', value: 'online', description: 'Orders made on the website or in the app' },
 				],
 				default: 'offline',
 				displayOptions: { show: { operation: ['addOrders'] } },
@@ -279,12 +286,16 @@ export class Esputnik implements INodeType {
 				placeholder: 'USD',
 				displayOptions: { show: { operation: ['sendSiteEvent'], siteEventType: ['productViewed', 'cartUpdated'] } },
 			},
+			dryRunProperty,
 			deliveryOptionsProperty(MAX_ORDERS_PER_REQUEST, DEFAULT_ORDERS_PER_REQUEST),
 		],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await executeOrFailEachItem(this, async () => await sendOrders(this));
+		return await executeOrFailEachItem(this, async () => {
+			refuseCustomApiCall(this, 'eSputnik', 'eSputnik API');
+			return await sendOrders(this);
+		});
 	}
 }
 

@@ -3,6 +3,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { toOdpOrderEvent, toOdpOrderObject } from '../../mapping';
 import type { OdpOrderEvent, OdpOrderObject } from '../../mapping';
+import { dryRunNotices, dryRunProperty, refuseCustomApiCall, subtitleWithDryRun } from '../shared/editor';
 import { deliver, deliveryOptionsProperty, executeOrFailEachItem, readDeliverySettings, vendorBaseUrl } from '../shared/delivery';
 import type { BatchVerdict, DeliveryOperation, DeliveryUnit } from '../shared/delivery';
 import { odpBaseUrl } from '../shared/endpoints';
@@ -108,7 +109,7 @@ export class OptimizelyDataPlatform implements INodeType {
 		// 1.2 (issue 13): Send Order Event skips orders this node sent before (the sent-orders ledger).
 		version: [1, 1.1, 1.2],
 		defaultVersion: 1.2,
-		subtitle: '={{$parameter["operation"] === "upsertOrderObject" ? "Upsert order object" : "Send order event: " + $parameter["eventAction"]}}',
+		subtitle: subtitleWithDryRun('$parameter["operation"] === "upsertOrderObject" ? "Upsert order object" : "Send order event: " + ($parameter["eventAction"] === "custom" ? $parameter["customAction"] || "custom" : $parameter["eventAction"])'),
 		description: 'Send order events (purchase, return, refund, cancel) and order records to Optimizely Data Platform',
 		defaults: { name: 'Optimizely Data Platform' },
 		usableAsTool: true,
@@ -116,6 +117,7 @@ export class OptimizelyDataPlatform implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: CREDENTIAL, required: true }],
 		properties: [
+			...dryRunNotices,
 			{
 				displayName: 'Resource',
 				name: 'resource',
@@ -160,6 +162,7 @@ export class OptimizelyDataPlatform implements INodeType {
 					{ name: 'Return', value: 'return', description: 'Items came back and money was refunded' },
 				],
 				default: 'purchase',
+				hint: 'Return, refund and cancel subtract from the order each time ODP receives one',
 			},
 			{
 				displayName: 'Customer ID Field',
@@ -167,6 +170,7 @@ export class OptimizelyDataPlatform implements INodeType {
 				type: 'string',
 				default: '',
 				placeholder: 'customer_number',
+				hint: 'Empty: the customer ID is not sent',
 				description:
 					'ODP field (lower case, digits, _) that receives the customer ID, so orders with a customer ID but no e-mail or phone can be upserted. Empty: the customer ID is not sent.',
 				displayOptions: { show: { operation: ['upsertOrderObject'] } },
@@ -204,16 +208,21 @@ export class OptimizelyDataPlatform implements INodeType {
 				type: 'string',
 				default: '',
 				placeholder: '49',
+				hint: "Only for phone numbers without a country code; empty: from the address's country",
 				description:
 					"Country calling code for phone numbers written without one (ODP needs E.164). Empty: taken from the order's address country.",
 				displayOptions: { show: { resource: ['order'] } },
 			},
+			dryRunProperty,
 			deliveryOptionsProperty(MAX_BATCH, MAX_BATCH),
 		],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await executeOrFailEachItem(this, async () => await sendOrders(this));
+		return await executeOrFailEachItem(this, async () => {
+			refuseCustomApiCall(this, 'Optimizely Data Platform', 'Optimizely Data Platform API');
+			return await sendOrders(this);
+		});
 	}
 }
 

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { legacyDryRunOption } from './editor';
 import { Ledger, ledgerOptions, payloadFingerprint, readLedgerSettings, sha256 } from './ledger';
 import type { ClaimVerdict, LedgerKind, LedgerSettings, LedgerUnit } from './ledger';
 import type { UnitError } from './orderSource';
@@ -127,13 +128,7 @@ export const deliveryOptionsProperty = (maxBatchSize: number, defaultBatchSize: 
 				'How many requests may be in flight at once (when not set: 32 for one-order-per-request operations, 4 for batches; lower it if the vendor answers 429 often)',
 		},
 		...ledgerOptions.slice(0, 1),
-		{
-			displayName: 'Dry Run',
-			name: 'dryRun',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to only validate and output the exact vendor payloads, sending nothing',
-		},
+		legacyDryRunOption,
 		{
 			displayName: 'Include Sent Payload',
 			name: 'includePayload',
@@ -147,10 +142,11 @@ export const deliveryOptionsProperty = (maxBatchSize: number, defaultBatchSize: 
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 10 },
 			default: 5,
-			description: 'Attempts per request when the vendor answers 429 or 5xx or the network fails',
+			description:
+				"Attempts per request when the vendor answers 429 or 5xx or the network fails. These retries are the node's own, request by request; n8n's Settings › Retry On Fail is separate and runs the whole node again after it fails, sending every order of the run once more (except those Skip Orders Sent Before recorded), so leave Retry On Fail off.",
 		},
 		{
-			displayName: 'Max Wait (Ms)',
+			displayName: 'Max Wait (Milliseconds)',
 			name: 'maxDelayMs',
 			type: 'number',
 			typeOptions: { minValue: 0 },
@@ -159,7 +155,7 @@ export const deliveryOptionsProperty = (maxBatchSize: number, defaultBatchSize: 
 		},
 		...ledgerOptions.slice(1),
 		{
-			displayName: 'Rate Limit Patience (Ms)',
+			displayName: 'Rate Limit Patience (Milliseconds)',
 			name: 'rateLimitWaitMs',
 			type: 'number',
 			typeOptions: { minValue: 0 },
@@ -168,7 +164,7 @@ export const deliveryOptionsProperty = (maxBatchSize: number, defaultBatchSize: 
 				'How long in total a request keeps retrying while the vendor answers 429 (each wait as its Retry-After says); those retries do not count toward Max Tries. 0: a 429 counts as a try. When not added: 5 minutes for the ODP and eSputnik nodes from version 1.2 (several workers share one vendor limit and take turns), 0 otherwise.',
 		},
 		{
-			displayName: 'Retry Delay (Ms)',
+			displayName: 'Retry Delay (Milliseconds)',
 			name: 'retryDelayMs',
 			type: 'number',
 			typeOptions: { minValue: 0 },
@@ -176,7 +172,7 @@ export const deliveryOptionsProperty = (maxBatchSize: number, defaultBatchSize: 
 			description: 'First wait before a retry; it doubles on each try (with jitter). A Retry-After from the vendor takes precedence.',
 		},
 		{
-			displayName: 'Timeout (Ms)',
+			displayName: 'Timeout (Milliseconds)',
 			name: 'timeoutMs',
 			type: 'number',
 			typeOptions: { minValue: 1 },
@@ -198,7 +194,8 @@ export function readDeliverySettings(context: IExecuteFunctions, maxBatchSize: n
 	return {
 		batchSize: Math.max(1, Math.min(maxBatchSize, Math.floor(number(options.batchSize, defaultBatchSize)))),
 		concurrency: Math.max(1, Math.floor(number(options.concurrency, defaultConcurrency(maxBatchSize)))),
-		dryRun: options.dryRun === true,
+		// The top-level Dry Run (issue 17), or Options › Dry Run of workflows saved before it.
+		dryRun: context.getNodeParameter('dryRun', 0, false) === true || options.dryRun === true,
 		includePayload: options.includePayload === true,
 		policy: {
 			maxTries: Math.max(1, Math.floor(number(options.maxTries, 5))),
