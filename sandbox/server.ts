@@ -179,7 +179,7 @@ class SandboxServer {
 			optimizely: new OptimizelyEmulator(this.credentials.optimizely),
 			algonomy: this.algonomy,
 			esputnik: this.esputnik,
-			odp: new OdpEmulator(this.credentials.odp, odpRate),
+			odp: new OdpEmulator(this.credentials.odp, odpRate, options.odp),
 		};
 		this.routes = VENDORS.flatMap((vendor) => this.emulators[vendor].routes);
 		this.vendorStats = this.freshStats();

@@ -308,3 +308,24 @@ describe('eSputnik contacts (v1/contacts)', () => {
 		expect(issuesOf(() => toEsputnikContactsRequest([], { dedupeOn: 'phone' }))[0].path).toBe('contacts');
 	});
 });
+
+describe('ODP identifiers chosen by the user (node 1.2)', () => {
+	it('events: without a choice e-mail, customer_id and phone; with one only what is chosen, the customer ID under the field named', () => {
+		expect(Object.keys(toOdpOrderEvent(order, { action: 'purchase' }).identifiers)).toEqual(['email', 'customer_id', 'phone']);
+		expect(toOdpOrderEvent(order, { action: 'purchase', identifiers: ['email', 'phone'] }).identifiers).toEqual({ email: 'Ann@Example.com', phone: '+491512345678' });
+		expect(toOdpOrderEvent(order, { action: 'purchase', identifiers: ['vuid'], vuid: ' v-1 ', customerIdField: 'shop_customer_id' }).identifiers).toEqual({ vuid: 'v-1', shop_customer_id: 'cust-1' });
+		// A national phone without a country cannot be E.164: an error only when phone is chosen.
+		const national = { ...order, customer: { email: 'a@b.co', phone: '0151 2345678' } };
+		expect(issuesOf(() => toOdpOrderEvent(national, { action: 'purchase', identifiers: ['email', 'phone'] }))[0].path).toBe('customer.phone');
+		expect(toOdpOrderEvent(national, { action: 'purchase', identifiers: ['email'] }).identifiers).toEqual({ email: 'a@b.co' });
+		expect(issuesOf(() => toOdpOrderEvent(order, { action: 'purchase', identifiers: ['vuid'] }))[0]).toEqual({ path: 'customer', message: expect.stringContaining('has none of the identifiers chosen (vuid)') });
+		expect(issuesOf(() => toOdpOrderEvent(order, { action: 'purchase', identifiers: ['email'], customerIdField: 'email' }))[0].path).toBe('options.customerIdField');
+	});
+
+	it('objects: only the chosen e-mail / phone / vuid are written', () => {
+		const record = toOdpOrderObject(order, { identifiers: ['phone', 'vuid'], vuid: 'v-2' });
+		expect(record.email).toBeUndefined();
+		expect(record).toMatchObject({ phone: '+491512345678', vuid: 'v-2' });
+		expect(toOdpOrderObject(order).email).toBe('Ann@Example.com');
+	});
+});

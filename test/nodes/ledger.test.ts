@@ -6,10 +6,13 @@
  */
 import { Ledger } from '../../nodes/shared/ledger';
 import type { LedgerSettings, LedgerUnit } from '../../nodes/shared/ledger';
-import { startSandbox } from '../../sandbox';
+import { ODP_DEFAULT_IDENTIFIERS, startSandbox } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
 import { MemoryDedupStore, installEngineDedupStore } from '../helpers/dedup-store';
 import { erpRows, mainOutput, runVendorNode, sandboxCredentials } from './support';
+
+/** ODP versions 1 and 1.1 send customer_id: an account where that identifier was created (a fresh one refuses it). */
+const ODP_WITH_CUSTOMER_ID = [...ODP_DEFAULT_IDENTIFIERS, 'customer_id'];
 
 const settings = (extra: Partial<LedgerSettings> = {}): LedgerSettings => ({
 	forgetSentOrders: false,
@@ -104,7 +107,7 @@ describe('ledger through the nodes in n8n\'s engine, against the sandbox', () =>
 	let store: MemoryDedupStore;
 	beforeAll(async () => {
 		store = await installEngineDedupStore();
-		sandbox = await startSandbox({ quiet: true, odpRateLimitPerSecond: 0 });
+		sandbox = await startSandbox({ quiet: true, odpRateLimitPerSecond: 0, odp: { identifiers: ODP_WITH_CUSTOMER_ID } });
 	});
 	afterAll(async () => await sandbox.close());
 	beforeEach(() => {
