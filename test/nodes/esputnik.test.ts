@@ -1,3 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { IDataObject } from 'n8n-workflow';
+
 import { EsputnikApi } from '../../credentials/EsputnikApi.credentials';
 import { startSandbox } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
@@ -134,6 +138,25 @@ describe('eSputnik node in the n8n engine, against the sandbox', () => {
 		const { saved, ignored } = sandbox.esputnikEvents();
 		expect(saved).toHaveLength(2);
 		expect(ignored).toHaveLength(0);
+	});
+
+	it('a Shopify order of a customer eSputnik has never seen: 1.2 creates the contact, and the event is saved', async () => {
+		const body = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'webhooks', 'shopify-orders-create-taxes-excluded.json'), 'utf8')) as IDataObject;
+		const customerEmail = String(body.email);
+		expect(sandbox.esputnikContacts()).toEqual([]);
+		const result = await runVendorNode({
+			node: 'esputnik',
+			typeVersion: 1.2,
+			credential: sandboxCredentials(sandbox).esputnik,
+			items: [{ body }],
+			parameters: { resource: 'order', operation: 'sendOrderEvent', eventTypeKey: 'orderCreated', contactIdentifier: 'email', orderSource: 'shopify', options: {} },
+		});
+		expect(result.error).toBeUndefined();
+		expect(sandbox.esputnikContacts().map((contact) => contact.email)).toEqual([customerEmail]);
+		const { saved, ignored } = sandbox.esputnikEvents();
+		expect(ignored).toHaveLength(0);
+		expect(saved).toHaveLength(1);
+		expect((saved[0].body as { keyValue: string }).keyValue).toBe(customerEmail);
 	});
 
 	it('versions 1 and 1.1 keep sending the event only: eSputnik takes it (200) and ignores it for an unknown contact', async () => {
