@@ -7,7 +7,7 @@
 import type { ICredentialType, IDataObject, INode, INodeProperties, INodeType } from 'n8n-workflow';
 import { NodeHelpers, Workflow } from 'n8n-workflow';
 
-import { startSandbox } from '../../sandbox';
+import { ODP_DEFAULT_IDENTIFIERS, startSandbox } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
 import { testCredential } from '../helpers/engine';
 import { ensureEngineEnvironment, useExpressionEngine } from '../helpers/environment';
@@ -107,7 +107,8 @@ describe('Dry Run is a top-level parameter, shown on the canvas and by a notice'
 describe('Dry Run in n8n\'s engine against the sandbox: either place sends nothing', () => {
 	let sandbox: Sandbox;
 	beforeAll(async () => {
-		sandbox = await startSandbox({ quiet: true });
+		// The version-1 nodes these tests run send customer_id: an ODP account that has that identifier.
+		sandbox = await startSandbox({ quiet: true, odp: { identifiers: [...ODP_DEFAULT_IDENTIFIERS, 'customer_id'] } });
 	});
 	afterAll(async () => await sandbox.close());
 	beforeEach(() => sandbox.reset());
@@ -195,7 +196,8 @@ describe('one vocabulary across the four nodes (issue 17 item 9)', () => {
 describe('a Custom Base URL in any of the three spellings (issue 17 item 10), against the sandbox', () => {
 	let sandbox: Sandbox;
 	beforeAll(async () => {
-		sandbox = await startSandbox({ quiet: true });
+		// The version-1 nodes these tests run send customer_id: an ODP account that has that identifier.
+		sandbox = await startSandbox({ quiet: true, odp: { identifiers: [...ODP_DEFAULT_IDENTIFIERS, 'customer_id'] } });
 	});
 	afterAll(async () => await sandbox.close());
 	beforeEach(() => sandbox.reset());
@@ -226,7 +228,8 @@ describe('a Custom Base URL in any of the three spellings (issue 17 item 10), ag
 describe('Custom API Call run in this node (issue 17 item 10): a clear error, nothing sent', () => {
 	let sandbox: Sandbox;
 	beforeAll(async () => {
-		sandbox = await startSandbox({ quiet: true });
+		// The version-1 nodes these tests run send customer_id: an ODP account that has that identifier.
+		sandbox = await startSandbox({ quiet: true, odp: { identifiers: [...ODP_DEFAULT_IDENTIFIERS, 'customer_id'] } });
 	});
 	afterAll(async () => await sandbox.close());
 	beforeEach(() => sandbox.reset());
