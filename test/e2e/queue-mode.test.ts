@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import harness = require('../../harness/n8n');
 import queue = require('../../harness/queue');
 import examples = require('../../scripts/lib/examples');
-import { startSandbox } from '../../sandbox';
+import { ODP_DEFAULT_IDENTIFIERS, startSandbox } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
 import { INSTALL_TIMEOUT_MS, dataText, exampleParameters } from './support';
 
@@ -77,7 +77,8 @@ describeQueue('queue mode: main + 2 workers, Postgres, Redis (real n8n)', () => 
 	}, INSTALL_TIMEOUT_MS);
 
 	beforeAll(async () => {
-		sandbox = await startSandbox({ quiet: true });
+		// The version-1 workflow sends customer_id (the order's customer): an ODP account that has that identifier.
+		sandbox = await startSandbox({ quiet: true, odp: { identifiers: [...ODP_DEFAULT_IDENTIFIERS, 'customer_id'] } });
 		const tarball = await harness.packPackage();
 		const odp = examples.sandboxCredentials(sandbox).find((credential) => credential.type === 'optimizelyDataPlatformApi');
 		setup = await queue.startQueueMode({
