@@ -7,6 +7,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { statusRules } from '../nodes/shared/credentialAdvice';
 import {
 	ALGONOMY_BASE_URL_EXPRESSION,
 	algonomyBaseUrl,
@@ -122,5 +123,13 @@ export class AlgonomyOAuth2Api implements ICredentialType {
 			body: '[]' as unknown as object,
 			json: false,
 		},
+		rules: statusRules({
+			vendor: 'Algonomy',
+			unauthorized:
+				'the client ID, client secret or token was not accepted. Check Client ID and Client Secret (the OAuth2 client credentials Algonomy gave you) and the Environment.',
+			forbidden:
+				'the client may not import orders for this API key. Check that the API Key belongs to the same site as the client ID, and the Environment (production, QA, staging).',
+			notFound: 'nothing at this address. Check the API Key (it is part of the order path) and the Environment or Custom Base URL.',
+		}),
 	};
 }

@@ -1,5 +1,6 @@
 import type { IAuthenticate, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
+import { statusRules } from '../nodes/shared/credentialAdvice';
 import { ESPUTNIK_BASE_URL_EXPRESSION, CUSTOM_BASE_URL_OPTION, customBaseUrlProperty, refuseUnsafeCustomBaseUrl } from '../nodes/shared/endpoints';
 
 export class EsputnikApi implements ICredentialType {
@@ -31,7 +32,7 @@ export class EsputnikApi implements ICredentialType {
 			],
 			default: 'production',
 		},
-		customBaseUrlProperty('environment', 'https://esputnik.com/api', 'http://127.0.0.1:8787/api'),
+		customBaseUrlProperty('environment', 'https://esputnik.com/api', 'http://127.0.0.1:8787/api', '/api'),
 	];
 
 	// A function rather than a generic `={{$credentials.…}}` object: n8n calls it as it is, where the
@@ -51,5 +52,13 @@ export class EsputnikApi implements ICredentialType {
 			url: '/v1/account/info',
 			method: 'GET',
 		},
+		rules: statusRules({
+			vendor: 'eSputnik',
+			unauthorized:
+				'the API key was not accepted. Copy it again from the API keys of your eSputnik account settings, without spaces (it is sent as the password of Basic authentication).',
+			forbidden: 'the API key is valid but may not do this. In eSputnik, give the key access to the API (account, orders and events).',
+			notFound:
+				'nothing at this address. With a Custom Base URL, check the host: the path /api may be given or left out.',
+		}),
 	};
 }

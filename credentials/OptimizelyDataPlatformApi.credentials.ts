@@ -1,5 +1,6 @@
 import type { IAuthenticate, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
+import { statusRules } from '../nodes/shared/credentialAdvice';
 import { ODP_BASE_URL_EXPRESSION, CUSTOM_BASE_URL_OPTION, customBaseUrlProperty, refuseUnsafeCustomBaseUrl } from '../nodes/shared/endpoints';
 
 export class OptimizelyDataPlatformApi implements ICredentialType {
@@ -34,7 +35,7 @@ export class OptimizelyDataPlatformApi implements ICredentialType {
 			],
 			default: 'auto',
 		},
-		customBaseUrlProperty('region', 'https://api.zaius.com/v3', 'http://127.0.0.1:8787/v3'),
+		customBaseUrlProperty('region', 'https://api.zaius.com/v3', 'http://127.0.0.1:8787/v3', '/v3'),
 	];
 
 	// A function rather than a generic `={{$credentials.…}}` object: n8n calls it as it is, where the
@@ -54,5 +55,13 @@ export class OptimizelyDataPlatformApi implements ICredentialType {
 			url: '/schema/objects',
 			method: 'GET',
 		},
+		rules: statusRules({
+			vendor: 'Optimizely Data Platform',
+			unauthorized:
+				'the API key was not accepted. Use the private API key from ODP › Settings › APIs, and check the Region (EU keys end in -eu1, AU keys in -au1).',
+			forbidden:
+				'the API key may not do this. Use the private API key (not the public one) from ODP › Settings › APIs, and check the Region (EU keys end in -eu1, AU keys in -au1).',
+			notFound: 'nothing at this address. Check the Region; with a Custom Base URL, check the host: the path /v3 may be given or left out.',
+		}),
 	};
 }

@@ -1,5 +1,8 @@
 import type { IAuthenticate, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
+import type { IAuthenticateRuleResponseCode } from 'n8n-workflow';
+
+import { statusRules } from '../nodes/shared/credentialAdvice';
 import { OPTIMIZELY_RECS_BASE_URL_EXPRESSION, CUSTOM_BASE_URL_OPTION, customBaseUrlProperty, refuseUnsafeCustomBaseUrl } from '../nodes/shared/endpoints';
 
 export class OptimizelyRecsApi implements ICredentialType {
@@ -25,7 +28,7 @@ export class OptimizelyRecsApi implements ICredentialType {
 			],
 			default: 'uk',
 		},
-		customBaseUrlProperty('environment', 'https://<site>.peerius.com', 'http://127.0.0.1:8787'),
+		customBaseUrlProperty('environment', 'https://<site>.peerius.com', 'http://127.0.0.1:8787', ''),
 		{
 			displayName: 'Site',
 			name: 'site',
@@ -97,6 +100,16 @@ export class OptimizelyRecsApi implements ICredentialType {
 				type: 'responseSuccessBody',
 				properties: { key: 'errors.0.code', value: 'Unauthorized', message: 'Optimizely refused the request headers (it answered status "fail": Unauthorized)' },
 			},
-		],
+			// n8n reads both kinds from one list (responseCode on a failed request, responseSuccessBody on
+			// a 2xx); its type allows a list of only one kind, hence the cast.
+			...statusRules({
+				vendor: 'Optimizely',
+				unauthorized: 'the site token was not accepted. Check Site and Site Token (Optimizely gives both for offline order tracking) and the Environment of the site.',
+				forbidden:
+					'the site, channel or site token may not track offline orders. Check Site, Channel and Site Token, and that Optimizely has enabled offline order tracking for the site.',
+				notFound:
+					'no tracking endpoint at this address. Check the Environment and the Site code (part of the host name); a Custom Base URL is given without a path.',
+			}),
+		] as unknown as IAuthenticateRuleResponseCode[],
 	};
 }

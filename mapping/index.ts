@@ -26,4 +26,5 @@ export { readWooCommerceOrder } from './woocommerce';
 export * from './writers/optimizely';
 export * from './writers/algonomy';
 export * from './writers/esputnik';
+export * from './writers/esputnikContacts';
 export * from './writers/odp';

@@ -10,6 +10,10 @@ export interface CliArgs {
 	faults: Partial<Record<Vendor, FaultConfig>>;
 	odpRateLimitPerSecond?: number;
 	tokenLifetimeSeconds?: number;
+	/** ODP identifier fields of the account (default email, phone, vuid, zaius_id). */
+	odpIdentifiers?: string[];
+	/** eSputnik contact import time, ms (default 200). */
+	esputnikImportDelayMs?: number;
 	quiet: boolean;
 	help: boolean;
 }
@@ -27,6 +31,8 @@ export const CLI_USAGE = [
 	'  --faults JSON         per-vendor faults, e.g. {"odp":{"seed":7,"rateLimitRate":0.2},"algonomy":{"tokenExpirySeconds":30}}',
 	'  --odp-rate-limit N    ODP requests per second per key (default 10; 0 = off)',
 	'  --token-lifetime N    Algonomy token lifetime in seconds (default 3600)',
+	'  --odp-identifiers L   ODP identifier fields of the account, comma-separated (default email,phone,vuid,zaius_id)',
+	'  --esputnik-import-delay MS  how long an eSputnik v1/contacts import takes (default 200)',
 	'  --quiet               no per-request log lines',
 	'  --help                this text',
 ].join('\n');
@@ -84,6 +90,15 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
 				args.tokenLifetimeSeconds = seconds;
 				break;
 			}
+			case '--odp-identifiers': {
+				const list = String(value() ?? '').split(',').map((name) => name.trim()).filter((name) => name !== '');
+				if (list.length === 0) throw new Error('--odp-identifiers needs a comma-separated list of field names');
+				args.odpIdentifiers = list;
+				break;
+			}
+			case '--esputnik-import-delay':
+				args.esputnikImportDelayMs = parseCount('--esputnik-import-delay', value());
+				break;
 			case '--quiet':
 				args.quiet = true;
 				break;
@@ -108,11 +123,11 @@ export function describeSandbox(sandbox: Sandbox, faults: Partial<Record<Vendor,
 		`                   headers site=${optimizely.site} siteToken=${optimizely.siteToken} channel=${(optimizely.channels ?? []).join('|')}`,
 		`  Algonomy         POST ${sandbox.url}/omnichannel/v1/oauth2/token, PUT|POST ${sandbox.url}/omnichannel/api/v1/<apiKey>/orders`,
 		`                   clientId=${algonomy.clientId} clientSecret=${algonomy.clientSecret} apiKey=${algonomy.apiKey}`,
-		`  eSputnik         POST ${sandbox.url}/api/v1/event, POST ${sandbox.url}/api/v1/orders`,
+		`  eSputnik         POST ${sandbox.url}/api/v1/event, POST ${sandbox.url}/api/v1/orders, POST ${sandbox.url}/api/v1/contacts, GET ${sandbox.url}/api/v1/importstatus/<id>`,
 		`                   HTTP Basic, any user, password=${esputnik.apiKey}`,
 		`  ODP              POST ${sandbox.url}/v3/events, POST ${sandbox.url}/v3/objects/orders`,
 		`                   x-api-key=${odp.apiKey}`,
-		`Control API: ${sandbox.url}/_sandbox/{health,received,all,stats,faults,reset}`,
+		`Control API: ${sandbox.url}/_sandbox/{health,received,all,stats,faults,reset,esputnik/contacts,esputnik/events}`,
 	];
 	const faulted = Object.entries(faults);
 	lines.push(faulted.length === 0 ? 'Faults: none' : `Faults: ${JSON.stringify(faults)}`);
@@ -139,6 +154,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
 		faults: args.faults,
 		odpRateLimitPerSecond: args.odpRateLimitPerSecond,
 		tokenLifetimeSeconds: args.tokenLifetimeSeconds,
+		...(args.odpIdentifiers ? { odp: { identifiers: args.odpIdentifiers } } : {}),
+		...(args.esputnikImportDelayMs !== undefined ? { esputnik: { importDelayMs: args.esputnikImportDelayMs } } : {}),
 		quiet: args.quiet,
 		log: io.out,
 	});

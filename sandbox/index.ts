@@ -2,9 +2,9 @@
 // Not part of the published package (built by tsconfig.tools.json to build/sandbox/).
 export { startSandbox, SANDBOX_DEFAULT_CREDENTIALS, DEFAULT_ODP_RATE_LIMIT_PER_SECOND, DEFAULT_TOKEN_LIFETIME_SECONDS } from './server';
 export { validateFaultConfig, DEFAULT_FAULT_SEED } from './faults';
-export { ESPUTNIK_EVENT_MAX_BYTES, ESPUTNIK_ORDERS_MAX, ESPUTNIK_ORDER_STATUSES } from './vendors/esputnik';
+export { ESPUTNIK_EVENT_MAX_BYTES, ESPUTNIK_ORDERS_MAX, ESPUTNIK_ORDER_STATUSES, ESPUTNIK_CONTACTS_MAX, DEFAULT_ESPUTNIK_IMPORT_DELAY_MS } from './vendors/esputnik';
 export { ODP_BATCH_MAX } from './vendors/odp';
-export { VENDORS, OPTIMIZELY_CHANNELS } from './types';
+export { VENDORS, OPTIMIZELY_CHANNELS, ODP_DEFAULT_IDENTIFIERS } from './types';
 export type {
 	Vendor,
 	FaultConfig,
@@ -19,4 +19,7 @@ export type {
 	VendorStats,
 	SandboxStats,
 	Sandbox,
+	EsputnikSandboxContact,
+	EsputnikSandboxOptions,
+	OdpSandboxOptions,
 } from './types';

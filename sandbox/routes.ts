@@ -21,6 +21,12 @@ export interface VendorReply {
 	headers?: Record<string, string>;
 	/** The vendor would have taken the data. */
 	accepted: boolean;
+	/**
+	 * Accepted requests the vendor answers 2xx but may still drop (eSputnik events of unknown
+	 * contacts): false when the data was not saved, with the reason in `note`.
+	 */
+	saved?: boolean;
+	note?: string;
 }
 
 export interface VendorRoute {

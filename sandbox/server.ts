@@ -13,6 +13,7 @@ import {
 	type SandboxCredentials,
 	type SandboxOptions,
 	type SandboxStats,
+	type EsputnikSandboxContact,
 	type Vendor,
 	type VendorStats,
 } from './types';
@@ -141,6 +142,7 @@ class SandboxServer {
 	private readonly vendorFaults: Record<Vendor, VendorFaults>;
 	private readonly emulators: Record<Vendor, VendorEmulator>;
 	private readonly algonomy: AlgonomyEmulator;
+	private readonly esputnik: EsputnikEmulator;
 	private readonly routes: VendorRoute[];
 	private records: ReceivedRequest[] = [];
 	private seq = 0;
@@ -171,12 +173,13 @@ class SandboxServer {
 			esputnik: new VendorFaults('esputnik', faults.esputnik),
 			odp: new VendorFaults('odp', faults.odp),
 		};
+		this.esputnik = new EsputnikEmulator(this.credentials.esputnik, options.esputnik);
 		this.algonomy = new AlgonomyEmulator(this.credentials.algonomy, lifetime, () => this.vendorFaults.algonomy.tokenExpirySeconds);
 		this.emulators = {
 			optimizely: new OptimizelyEmulator(this.credentials.optimizely),
 			algonomy: this.algonomy,
-			esputnik: new EsputnikEmulator(this.credentials.esputnik),
-			odp: new OdpEmulator(this.credentials.odp, odpRate),
+			esputnik: this.esputnik,
+			odp: new OdpEmulator(this.credentials.odp, odpRate, options.odp),
 		};
 		this.routes = VENDORS.flatMap((vendor) => this.emulators[vendor].routes);
 		this.vendorStats = this.freshStats();
@@ -266,6 +269,19 @@ class SandboxServer {
 		return this.algonomy.tokensIssued();
 	}
 
+	esputnikContacts(): EsputnikSandboxContact[] {
+		return this.esputnik.knownContacts(this.clock());
+	}
+
+	addEsputnikContacts(contacts: Array<Omit<EsputnikSandboxContact, 'id'>>): void {
+		this.esputnik.addContacts(contacts);
+	}
+
+	esputnikEvents(): { saved: ReceivedRequest[]; ignored: ReceivedRequest[] } {
+		const events = this.received('esputnik').filter((record) => record.operation === 'event');
+		return { saved: events.filter((record) => record.saved === true), ignored: events.filter((record) => record.saved === false) };
+	}
+
 	/** Resolves true after `ms`, or false when the sandbox closes first. */
 	private wait(ms: number): Promise<boolean> {
 		if (ms <= 0) return Promise.resolve(true);
@@ -319,7 +335,9 @@ class SandboxServer {
 		}
 		const record = this.record(known, call, body === 'too large' ? '[body too large]' : undefined, req);
 		const logPath = known.redactPath ? known.redactPath(url.pathname) : url.pathname;
-		const finish = (reply: Pick<VendorReply, 'status' | 'body' | 'headers'> & { accepted?: boolean }, fault?: FaultKind) => {
+		const finish = (reply: Pick<VendorReply, 'status' | 'body' | 'headers' | 'saved' | 'note'> & { accepted?: boolean }, fault?: FaultKind) => {
+			if (reply.saved !== undefined) record.saved = reply.saved;
+			if (reply.note !== undefined) record.note = reply.note;
 			this.complete(record, reply.status, reply.accepted ?? false, fault);
 			send(res, reply);
 			this.log(`[sandbox] ${method} ${logPath} ${reply.status}${fault ? ` (fault: ${fault})` : ''}`);
@@ -430,6 +448,25 @@ class SandboxServer {
 				return ok({ status: 'reset' });
 			case 'GET /_sandbox/faults':
 				return ok(this.faults());
+			case 'GET /_sandbox/esputnik/contacts':
+				return ok(this.esputnikContacts());
+			case 'GET /_sandbox/esputnik/events':
+				return ok(this.esputnikEvents());
+			case 'POST /_sandbox/esputnik/contacts': {
+				if (body === 'too large') return bad(413, 'body too large');
+				let parsed: unknown;
+				try {
+					parsed = JSON.parse(body.toString('utf8'));
+				} catch {
+					return bad(400, 'body must be JSON: [{"email": "...", "phone": "...", "externalCustomerId": "..."}]');
+				}
+				const list = Array.isArray(parsed) ? parsed : [parsed];
+				if (!list.every((entry) => typeof entry === 'object' && entry !== null && ['email', 'phone', 'externalCustomerId'].some((key) => typeof (entry as Record<string, unknown>)[key] === 'string'))) {
+					return bad(400, 'each contact needs an email, phone or externalCustomerId (text)');
+				}
+				this.addEsputnikContacts(list as Array<Omit<EsputnikSandboxContact, 'id'>>);
+				return ok(this.esputnikContacts());
+			}
 			case 'POST /_sandbox/faults': {
 				if (body === 'too large') return bad(413, 'body too large');
 				let parsed: unknown;
@@ -451,7 +488,7 @@ class SandboxServer {
 				return ok({ vendor: target, faults: this.vendorFaults[target as Vendor].settings() });
 			}
 			default: {
-				const knownPaths = ['/_sandbox/health', '/_sandbox/received', '/_sandbox/all', '/_sandbox/stats', '/_sandbox/reset', '/_sandbox/faults'];
+				const knownPaths = ['/_sandbox/health', '/_sandbox/received', '/_sandbox/all', '/_sandbox/stats', '/_sandbox/reset', '/_sandbox/faults', '/_sandbox/esputnik/contacts', '/_sandbox/esputnik/events'];
 				if (knownPaths.includes(url.pathname)) return bad(405, `method ${method} not allowed on ${url.pathname}`);
 				return bad(404, `no control route ${url.pathname}; see ${knownPaths.join(', ')}`);
 			}
@@ -475,5 +512,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		faults: () => server.faults(),
 		stats: () => server.stats(),
 		tokensIssued: () => server.tokensIssued(),
+		esputnikContacts: () => server.esputnikContacts(),
+		addEsputnikContacts: (contacts) => server.addEsputnikContacts(contacts),
+		esputnikEvents: () => server.esputnikEvents(),
 	};
 }

@@ -61,6 +61,10 @@ export interface SandboxOptions {
 	faults?: Partial<Record<Vendor, FaultConfig>>;
 	/** ODP requests per second per API key (sliding 1-second window). Default 10; 0 disables. */
 	odpRateLimitPerSecond?: number;
+	/** eSputnik account behaviour: contacts known from the start, import delay, identification. */
+	esputnik?: EsputnikSandboxOptions;
+	/** ODP account behaviour: which identifier fields exist. */
+	odp?: OdpSandboxOptions;
 	/** Algonomy token TTL announced as expires_in and enforced. Default 3600. */
 	tokenLifetimeSeconds?: number;
 	/** No per-request log line. */
@@ -69,6 +73,41 @@ export interface SandboxOptions {
 	log?: (line: string) => void;
 	/** Milliseconds since the epoch; tests replace it to step time (token expiry, rate windows). Default Date.now. */
 	clock?: () => number;
+}
+
+/** A contact as the eSputnik sandbox keeps it. */
+export interface EsputnikSandboxContact {
+	/** eSputnik's contact id (assigned by the sandbox from 1). */
+	id: number;
+	email?: string;
+	phone?: string;
+	externalCustomerId?: string;
+	firstName?: string;
+	lastName?: string;
+	address?: Record<string, string>;
+}
+
+export interface EsputnikSandboxOptions {
+	/** Contacts that exist from the start (and again after a reset). Default none. */
+	contacts?: Array<Omit<EsputnikSandboxContact, 'id'>>;
+	/**
+	 * How long a v1/contacts import takes, in ms of the sandbox clock: until then its status is
+	 * IMPORTING and its contacts do not exist yet. Default 200.
+	 */
+	importDelayMs?: number;
+	/**
+	 * Whether the account finds contacts of events by an `externalCustomerId` param (an identification
+	 * set up in eSputnik). Default false: only the vendor's default params (Email, Phone, ContactId, …).
+	 */
+	identifyByExternalCustomerId?: boolean;
+}
+
+/** ODP's default identifier fields: a fresh account has these and no others. */
+export const ODP_DEFAULT_IDENTIFIERS: readonly string[] = ['email', 'phone', 'vuid', 'zaius_id'];
+
+export interface OdpSandboxOptions {
+	/** Identifier fields that exist in the account; events and objects naming others are refused (400). Default ODP_DEFAULT_IDENTIFIERS. */
+	identifiers?: string[];
 }
 
 export interface ReceivedRequest {
@@ -93,6 +132,12 @@ export interface ReceivedRequest {
 	accepted: boolean;
 	/** Set when an injected fault decided the answer. */
 	fault?: FaultKind;
+	/**
+	 * eSputnik v1/event: true when the event was saved, false when eSputnik would answer 200 and
+	 * ignore it (no such contact, like the vendor); `note` says why. Absent for other requests.
+	 */
+	saved?: boolean;
+	note?: string;
 	/** ISO time of arrival (sandbox clock). */
 	at: string;
 }
@@ -136,4 +181,10 @@ export interface Sandbox {
 	/** Algonomy tokens issued since start or the last reset. */
 	tokensIssued(): number;
 	credentials: Required<SandboxCredentials>;
+	/** eSputnik contacts that exist now (imports finished by the sandbox clock). */
+	esputnikContacts(): EsputnikSandboxContact[];
+	/** Adds eSputnik contacts at once (as if imported before). */
+	addEsputnikContacts(contacts: Array<Omit<EsputnikSandboxContact, 'id'>>): void;
+	/** Accepted eSputnik v1/event requests, split into those saved and those eSputnik ignored (unknown contact). */
+	esputnikEvents(): { saved: ReceivedRequest[]; ignored: ReceivedRequest[] };
 }

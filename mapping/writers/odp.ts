@@ -10,7 +10,8 @@ import { orderForWriter, setIf } from './common';
 export interface OdpOrderEvent {
 	type: 'order';
 	action: string;
-	identifiers: { email?: string; customer_id?: string; phone?: string };
+	/** email, phone, vuid, customer_id (legacy), or the custom identifier field named in the options */
+	identifiers: { email?: string; customer_id?: string; phone?: string; vuid?: string; [identifierField: string]: string | undefined };
 	data: {
 		/** epoch seconds */
 		ts: number;
@@ -95,14 +96,56 @@ function callingCode(value: string | null | undefined, issues: IssueList): strin
 	return value.trim().replace('+', '');
 }
 
+/** Identifier fields every ODP account has (a fresh account has no others). */
+export const ODP_DEFAULT_IDENTIFIER_FIELDS: readonly string[] = ['email', 'phone', 'vuid', 'zaius_id'];
+
+/** The identifiers a user can choose to send; the customer ID goes under a custom identifier field. */
+export type OdpIdentifierChoice = 'email' | 'phone' | 'vuid';
+
+/**
+ * Which identifiers to send (node version 1.2). Absent: the earlier behaviour (events: e-mail,
+ * customer_id and phone; objects: e-mail and phone).
+ */
+export interface OdpIdentifierOptions {
+	identifiers?: OdpIdentifierChoice[];
+	/** the visitor id (vuid) to send when identifiers has "vuid" */
+	vuid?: string;
+	/** send customer.id under this identifier field (one created in ODP, e.g. "customer_id" or "shop_customer_id") */
+	customerIdField?: string;
+}
+
+const FIELD = /^[a-z][a-z0-9_]{0,63}$/;
+const OBJECT_FIELDS = new Set(['order_id', 'status', 'tax', 'discount', 'shipping', 'subtotal', 'total', 'bill_address', 'ship_address', 'phone', 'coupon_code', 'first_name', 'last_name', 'name', 'email']);
+
+const identifierSchema = {
+	identifiers: z.array(z.enum(['email', 'phone', 'vuid'])).max(3).nullish(),
+	vuid: z.string().max(256).nullish(),
+	customerIdField: z.string().min(1).max(64).nullish(),
+};
+
+function checkCustomerIdField(field: string | null | undefined, issues: IssueList): string | undefined {
+	if (!field) return undefined;
+	if (!FIELD.test(field) || OBJECT_FIELDS.has(field) || (ODP_DEFAULT_IDENTIFIER_FIELDS.includes(field) && field !== 'zaius_id')) {
+		issues.add('options.customerIdField', `expected an ODP identifier field name (lower case, digits, _) that is not an order field nor email/phone/vuid, got ${describe(field)}`);
+		return undefined;
+	}
+	return field;
+}
+
 const resolveEventOptions = optionsResolver(
-	z.object({ action: z.string().min(1).max(64), defaultCallingCode: z.string().max(8).nullish() }),
-	['action', 'defaultCallingCode'],
+	z.object({ action: z.string().min(1).max(64), defaultCallingCode: z.string().max(8).nullish(), ...identifierSchema }),
+	['action', 'defaultCallingCode', 'identifiers', 'vuid', 'customerIdField'],
 	(checked, issues) => {
 		if (!ACTION.test(checked.action)) {
 			issues.add('options.action', `expected purchase, return, refund, cancel or a custom action (letters, digits, _ or -), got ${describe(checked.action)}`);
 		}
-		return { action: checked.action, defaultCallingCode: callingCode(checked.defaultCallingCode, issues) };
+		return {
+			action: checked.action,
+			defaultCallingCode: callingCode(checked.defaultCallingCode, issues),
+			identifiers: checked.identifiers ?? undefined,
+			vuid: checked.vuid?.trim() || undefined,
+			customerIdField: checkCustomerIdField(checked.customerIdField, issues),
+		};
 	},
 );
 
@@ -116,24 +159,36 @@ function e164OrIssue(phone: string | undefined, code: string | undefined, issues
 }
 
 /**
- * ODP order event. Identifiers: customer e-mail, id (customer_id) and phone (E.164); at least one is needed.
+ * ODP order event. Identifiers without options.identifiers (node versions 1 and 1.1): customer e-mail,
+ * id (customer_id) and phone (E.164). With options.identifiers: only those chosen (e-mail, phone,
+ * vuid), and customer.id under options.customerIdField when set: a fresh ODP account knows email,
+ * phone, vuid and zaius_id only, and refuses others. At least one identifier is needed.
  * Send a refund/return/cancel only once: ODP subtracts every one it receives.
  */
-export function toOdpOrderEvent(order: CanonicalOrder, options: { action: string; defaultCallingCode?: string }): OdpOrderEvent {
+export function toOdpOrderEvent(order: CanonicalOrder, options: { action: string; defaultCallingCode?: string } & OdpIdentifierOptions): OdpOrderEvent {
 	return guard(() => {
 		const settings = resolveEventOptions(options);
 		const { order: source, moment } = orderForWriter(order);
 		const issues = new IssueList();
 		const customer = source.customer;
-		const phone = e164OrIssue(customer.phone, callingCodeFor(customer, settings.defaultCallingCode), issues);
-		if (customer.email === undefined && customer.id === undefined && customer.phone === undefined) {
-			issues.add('customer', 'needs an e-mail, id or phone: ODP requires at least one identifier');
+		const chosen = settings.identifiers;
+		const wants = (field: OdpIdentifierChoice) => chosen === undefined || chosen.includes(field);
+		const phone = wants('phone') ? e164OrIssue(customer.phone, callingCodeFor(customer, settings.defaultCallingCode), issues) : undefined;
+		const identifiers: OdpOrderEvent['identifiers'] = {};
+		if (wants('email')) setIf(identifiers, 'email', customer.email);
+		if (chosen === undefined) setIf(identifiers, 'customer_id', customer.id);
+		setIf(identifiers, 'phone', phone);
+		if (chosen?.includes('vuid')) setIf(identifiers, 'vuid', settings.vuid);
+		if (chosen !== undefined && settings.customerIdField !== undefined && customer.id !== undefined) identifiers[settings.customerIdField] = customer.id;
+		if (Object.keys(identifiers).length === 0 && issues.length === 0) {
+			issues.add(
+				'customer',
+				chosen === undefined
+					? 'needs an e-mail, id or phone: ODP requires at least one identifier'
+					: `has none of the identifiers chosen (${[...chosen, ...(settings.customerIdField ? [`customer ID as ${settings.customerIdField}`] : [])].join(', ') || 'none'}): ODP requires at least one identifier`,
+			);
 		}
 		if (issues.length > 0) throw new OrderValidationError(issues.items);
-		const identifiers: OdpOrderEvent['identifiers'] = {};
-		setIf(identifiers, 'email', customer.email);
-		setIf(identifiers, 'customer_id', customer.id);
-		setIf(identifiers, 'phone', phone);
 		const items: OdpOrderItem[] = source.lines.map((line) => {
 			const item = { product_id: line.productId, price: line.unitPrice, quantity: line.quantity } as OdpOrderItem;
 			setIf(item, 'discount', line.discount);
@@ -159,25 +214,20 @@ export function formatOdpAddress(address: Address | undefined): string | undefin
 	return [part(address.street1), part(address.street2), part(address.city), part(address.region), part(address.postalCode), part(address.country)].join(',');
 }
 
-export interface OdpOrderObjectOptions {
+export interface OdpOrderObjectOptions extends OdpIdentifierOptions {
 	/** country calling code for national phone numbers, e.g. "49" */
 	defaultCallingCode?: string;
-	/** also write customer.id under this field (an identifier field set up in ODP, e.g. "customer_id") */
-	customerIdField?: string;
 	/** status text (default: the action matching the order status: purchase, cancel, return, refund) */
 	status?: string;
 }
 
-const FIELD = /^[a-z][a-z0-9_]{0,63}$/;
-const OBJECT_FIELDS = new Set(['order_id', 'status', 'tax', 'discount', 'shipping', 'subtotal', 'total', 'bill_address', 'ship_address', 'phone', 'coupon_code', 'first_name', 'last_name', 'name', 'email']);
-
 const resolveObjectOptions = optionsResolver(
 	z.object({
 		defaultCallingCode: z.string().max(8).nullish(),
-		customerIdField: z.string().min(1).max(64).nullish(),
 		status: z.string().min(1).max(64).nullish(),
+		...identifierSchema,
 	}),
-	['defaultCallingCode', 'customerIdField', 'status'],
+	['defaultCallingCode', 'customerIdField', 'status', 'identifiers', 'vuid'],
 	(checked, issues) => {
 		if (checked.customerIdField && (!FIELD.test(checked.customerIdField) || OBJECT_FIELDS.has(checked.customerIdField))) {
 			issues.add('options.customerIdField', `expected an ODP field name (lower case, digits, _) that is not an order field, got ${describe(checked.customerIdField)}`);
@@ -186,13 +236,16 @@ const resolveObjectOptions = optionsResolver(
 			defaultCallingCode: callingCode(checked.defaultCallingCode, issues),
 			customerIdField: checked.customerIdField ?? undefined,
 			status: checked.status ?? undefined,
+			identifiers: checked.identifiers ?? undefined,
+			vuid: checked.vuid?.trim() || undefined,
 		};
 	},
 );
 
 /**
  * ODP orders object record. Needs at least one identifier (e-mail, phone, or customer.id when
- * customerIdField is set); a phone that cannot be made E.164 is an error.
+ * customerIdField is set); a phone that cannot be made E.164 is an error. With options.identifiers
+ * (node version 1.2) only the chosen e-mail / phone / vuid are written.
  */
 export function toOdpOrderObject(order: CanonicalOrder, options?: OdpOrderObjectOptions): OdpOrderObject {
 	return guard(() => {
@@ -200,10 +253,19 @@ export function toOdpOrderObject(order: CanonicalOrder, options?: OdpOrderObject
 		const { order: source } = orderForWriter(order);
 		const issues = new IssueList();
 		const customer = source.customer;
-		const phone = e164OrIssue(customer.phone, callingCodeFor(customer, settings.defaultCallingCode), issues);
+		const chosen = settings.identifiers;
+		const wants = (field: OdpIdentifierChoice) => chosen === undefined || chosen.includes(field);
+		const email = wants('email') ? customer.email : undefined;
+		const phone = wants('phone') ? e164OrIssue(customer.phone, callingCodeFor(customer, settings.defaultCallingCode), issues) : undefined;
+		const vuid = chosen?.includes('vuid') ? settings.vuid : undefined;
 		const hasId = settings.customerIdField !== undefined && customer.id !== undefined;
-		if (customer.email === undefined && customer.phone === undefined && !hasId) {
-			issues.add('customer', 'needs an e-mail or phone (or a customer id with customerIdField set, the node\'s Customer ID Field option): ODP requires at least one identifier');
+		if (email === undefined && (wants('phone') ? customer.phone : undefined) === undefined && vuid === undefined && !hasId) {
+			issues.add(
+				'customer',
+				chosen === undefined
+					? 'needs an e-mail or phone (or a customer id with customerIdField set, the node\'s Customer ID Field option): ODP requires at least one identifier'
+					: `has none of the identifiers chosen (${[...chosen, ...(settings.customerIdField ? [`customer ID as ${settings.customerIdField}`] : [])].join(', ') || 'none'}): ODP requires at least one identifier`,
+			);
 		}
 		if (issues.length > 0) throw new OrderValidationError(issues.items);
 		const record = { order_id: source.id, status: settings.status ?? odpActionForStatus(source.status) } as OdpOrderObject;
@@ -220,7 +282,8 @@ export function toOdpOrderObject(order: CanonicalOrder, options?: OdpOrderObject
 		setIf(record, 'last_name', customer.lastName);
 		const name = [customer.firstName, customer.lastName].filter((part) => part !== undefined).join(' ');
 		if (name !== '') record.name = name;
-		setIf(record, 'email', customer.email);
+		setIf(record, 'email', email);
+		setIf(record, 'vuid', vuid);
 		if (hasId) record[settings.customerIdField as string] = customer.id;
 		return record;
 	});

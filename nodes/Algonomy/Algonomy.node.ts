@@ -3,6 +3,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { toAlgonomyOrder } from '../../mapping';
 import type { AlgonomyOrderPayload } from '../../mapping';
+import { dryRunNotices, dryRunProperty, refuseCustomApiCall, subtitleWithDryRun } from '../shared/editor';
 import { deliver, deliveryOptionsProperty, executeOrFailEachItem, readDeliverySettings, vendorBaseUrl } from '../shared/delivery';
 import type { BatchVerdict, DeliveryOperation } from '../shared/delivery';
 import { algonomyBaseUrl } from '../shared/endpoints';
@@ -58,7 +59,7 @@ export class Algonomy implements INodeType {
 		// 1.1 (issue 12): refunded/cancelled/returned orders are skipped by default; v1 keeps sending them.
 		version: [1, 1.1],
 		defaultVersion: 1.1,
-		subtitle: '={{"Import orders (" + $parameter["mode"] + ")"}}',
+		subtitle: subtitleWithDryRun('"Import orders: " + $parameter["mode"]'),
 		description: 'Import offline and online orders into Algonomy (RichRelevance) with the Omnichannel Order API',
 		defaults: { name: 'Algonomy Omnichannel' },
 		usableAsTool: true,
@@ -66,6 +67,7 @@ export class Algonomy implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: CREDENTIAL, required: true }],
 		properties: [
+			...dryRunNotices,
 			{
 				displayName: 'Resource',
 				name: 'resource',
@@ -95,6 +97,7 @@ export class Algonomy implements INodeType {
 				name: 'mode',
 				type: 'options',
 				noDataExpression: true,
+				description: 'Where the orders were made',
 				options: [
 					{ name: 'Offline', value: 'offline', description: 'Store, POS, call-centre orders' },
 					{ name: 'Online', value: 'online', description: 'Treated like orders tracked on the website' },
@@ -112,6 +115,7 @@ export class Algonomy implements INodeType {
 					{ name: 'One Order per Request (PUT)', value: 'single' },
 				],
 				default: 'batch',
+				hint: 'Batches (POST) are faster; one order per request (PUT) sends each order on its own',
 				displayOptions: { show: { operation: ['importOrders'] } },
 			},
 			{
@@ -155,12 +159,16 @@ export class Algonomy implements INodeType {
 			},
 			...orderSourceProperties({ show: { operation: ['importOrders'] } }),
 			...nonPurchaseProperties({ operation: ['importOrders'] }),
+			dryRunProperty,
 			deliveryOptionsProperty(MAX_BATCH, DEFAULT_BATCH),
 		],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await executeOrFailEachItem(this, async () => await sendOrders(this));
+		return await executeOrFailEachItem(this, async () => {
+			refuseCustomApiCall(this, 'Algonomy', 'Algonomy OAuth2 API');
+			return await sendOrders(this);
+		});
 	}
 }
 

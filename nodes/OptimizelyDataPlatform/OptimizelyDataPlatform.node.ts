@@ -2,7 +2,8 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { toOdpOrderEvent, toOdpOrderObject } from '../../mapping';
-import type { OdpOrderEvent, OdpOrderObject } from '../../mapping';
+import type { OdpIdentifierChoice, OdpIdentifierOptions, OdpOrderEvent, OdpOrderObject } from '../../mapping';
+import { dryRunNotices, dryRunProperty, refuseCustomApiCall, subtitleWithDryRun } from '../shared/editor';
 import { deliver, deliveryOptionsProperty, executeOrFailEachItem, readDeliverySettings, vendorBaseUrl } from '../shared/delivery';
 import type { BatchVerdict, DeliveryOperation, DeliveryUnit } from '../shared/delivery';
 import { odpBaseUrl } from '../shared/endpoints';
@@ -108,7 +109,7 @@ export class OptimizelyDataPlatform implements INodeType {
 		// 1.2 (issue 13): Send Order Event skips orders this node sent before (the sent-orders ledger).
 		version: [1, 1.1, 1.2],
 		defaultVersion: 1.2,
-		subtitle: '={{$parameter["operation"] === "upsertOrderObject" ? "Upsert order object" : "Send order event: " + $parameter["eventAction"]}}',
+		subtitle: subtitleWithDryRun('$parameter["operation"] === "upsertOrderObject" ? "Upsert order object" : "Send order event: " + ($parameter["eventAction"] === "custom" ? $parameter["customAction"] || "custom" : $parameter["eventAction"])'),
 		description: 'Send order events (purchase, return, refund, cancel) and order records to Optimizely Data Platform',
 		defaults: { name: 'Optimizely Data Platform' },
 		usableAsTool: true,
@@ -116,6 +117,7 @@ export class OptimizelyDataPlatform implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: CREDENTIAL, required: true }],
 		properties: [
+			...dryRunNotices,
 			{
 				displayName: 'Resource',
 				name: 'resource',
@@ -160,6 +162,7 @@ export class OptimizelyDataPlatform implements INodeType {
 					{ name: 'Return', value: 'return', description: 'Items came back and money was refunded' },
 				],
 				default: 'purchase',
+				hint: 'Return, refund and cancel subtract from the order each time ODP receives one',
 			},
 			{
 				displayName: 'Customer ID Field',
@@ -167,9 +170,44 @@ export class OptimizelyDataPlatform implements INodeType {
 				type: 'string',
 				default: '',
 				placeholder: 'customer_number',
+				hint: 'Empty: the customer ID is not sent',
 				description:
 					'ODP field (lower case, digits, _) that receives the customer ID, so orders with a customer ID but no e-mail or phone can be upserted. Empty: the customer ID is not sent.',
 				displayOptions: { show: { operation: ['upsertOrderObject'] } },
+			},
+			{
+				displayName: 'Customer ID Field',
+				name: 'customerIdField',
+				type: 'string',
+				default: '',
+				placeholder: 'shop_customer_id',
+				description:
+					'Name of a custom identifier field you created in ODP (Settings › Identifiers) to receive the customer ID. Empty: the customer ID is not sent (a fresh ODP account has no such field and refuses unknown identifiers).',
+				hint: 'A custom identifier that exists in your ODP account; empty: no customer ID is sent',
+				displayOptions: { show: { operation: ['sendOrderEvent'], '@version': [{ _cnd: { gte: 1.2 } }] } },
+			},
+			{
+				displayName: 'Identifiers',
+				name: 'identifiers',
+				type: 'multiOptions',
+				options: [
+					{ name: 'Email', value: 'email', description: "The customer's e-mail" },
+					{ name: 'Phone', value: 'phone', description: "The customer's phone, in E.164" },
+					{ name: 'VUID', value: 'vuid', description: 'The visitor ID of the ODP web SDK, from the VUID field' },
+				],
+				default: ['email', 'phone'],
+				description:
+					'Which customer identifiers to send. ODP takes only identifiers that exist in the account: e-mail, phone, vuid and zaius_id on a fresh account. The default works on any account; the customer ID is sent only under the Customer ID Field you name.',
+				displayOptions: { show: { resource: ['order'], '@version': [{ _cnd: { gte: 1.2 } }] } },
+			},
+			{
+				displayName: 'VUID',
+				name: 'vuid',
+				type: 'string',
+				default: '',
+				placeholder: '={{ $json.vuid }}',
+				description: 'The visitor ID (vuid cookie of the ODP web SDK) of the customer, sent when Identifiers includes VUID',
+				displayOptions: { show: { resource: ['order'], identifiers: ['vuid'], '@version': [{ _cnd: { gte: 1.2 } }] } },
 			},
 			{
 				displayName: 'Custom Action',
@@ -204,16 +242,21 @@ export class OptimizelyDataPlatform implements INodeType {
 				type: 'string',
 				default: '',
 				placeholder: '49',
+				hint: "Only for phone numbers without a country code; empty: from the address's country",
 				description:
 					"Country calling code for phone numbers written without one (ODP needs E.164). Empty: taken from the order's address country.",
 				displayOptions: { show: { resource: ['order'] } },
 			},
+			dryRunProperty,
 			deliveryOptionsProperty(MAX_BATCH, MAX_BATCH),
 		],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await executeOrFailEachItem(this, async () => await sendOrders(this));
+		return await executeOrFailEachItem(this, async () => {
+			refuseCustomApiCall(this, 'Optimizely Data Platform', 'Optimizely Data Platform API');
+			return await sendOrders(this);
+		});
 	}
 }
 
@@ -224,10 +267,18 @@ async function sendOrders(context: IExecuteFunctions): Promise<INodeExecutionDat
 	const baseUrl = await vendorBaseUrl(context, CREDENTIAL, odpBaseUrl, settings.dryRun);
 	const orders = readOrders(context, items);
 	const defaultCallingCode = String(context.getNodeParameter('defaultCallingCode', 0, '') ?? '').trim() || undefined;
+	// Version 1.2: only the identifiers the user chose (default e-mail and phone, which every ODP account has).
+	const chooses = context.getNode().typeVersion >= 1.2;
+	const customerIdField = String(context.getNodeParameter('customerIdField', 0, '') ?? '').trim() || undefined;
+	const identifierOptions = (itemIndex: number): OdpIdentifierOptions => {
+		if (!chooses) return {};
+		const identifiers = context.getNodeParameter('identifiers', 0, ['email', 'phone']) as OdpIdentifierChoice[];
+		const vuid = identifiers.includes('vuid') ? String(context.getNodeParameter('vuid', itemIndex, '') ?? '').trim() || undefined : undefined;
+		return { identifiers, vuid, customerIdField };
+	};
 
 	if (operation === 'upsertOrderObject') {
-		const customerIdField = String(context.getNodeParameter('customerIdField', 0, '') ?? '').trim() || undefined;
-		const units = unitsFromOrders(orders, (order) => toOdpOrderObject(order, { defaultCallingCode, customerIdField }));
+		const units = unitsFromOrders(orders, (order, itemIndex) => toOdpOrderObject(order, { defaultCallingCode, customerIdField, ...identifierOptions(itemIndex) }));
 		return annotateOutput(await deliver(context, items.length, units, objectsOperation(baseUrl), settings), orders);
 	}
 
@@ -240,7 +291,7 @@ async function sendOrders(context: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 	const units: Array<DeliveryUnit<OdpOrderEvent>> = unitsFromOrders(
 		orders,
-		(order) => toOdpOrderEvent(order, { action, defaultCallingCode }),
+		(order, itemIndex) => toOdpOrderEvent(order, { action, defaultCallingCode, ...identifierOptions(itemIndex) }),
 		action === 'purchase' ? nonPurchaseSkip(context, 'an ODP purchase event') : undefined,
 	);
 	markRepeatedSubtractions(units, action);

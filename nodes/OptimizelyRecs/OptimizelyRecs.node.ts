@@ -3,6 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { toOptimizelyRecsOrder } from '../../mapping';
 import type { OptimizelyRecsOrderPayload } from '../../mapping';
+import { dryRunNotices, dryRunProperty, refuseCustomApiCall, subtitleWithDryRun } from '../shared/editor';
 import { deliver, deliveryOptionsProperty, executeOrFailEachItem, readDeliverySettings, vendorBaseUrl } from '../shared/delivery';
 import type { DeliveryOperation, DeliveryUnit } from '../shared/delivery';
 import { optimizelyRecsBaseUrl } from '../shared/endpoints';
@@ -59,7 +60,7 @@ export class OptimizelyRecs implements INodeType {
 		// 1.1 (issue 12): refunded/cancelled/returned orders are skipped by default; v1 keeps sending them.
 		version: [1, 1.1],
 		defaultVersion: 1.1,
-		subtitle: '={{$parameter["operation"] === "cancelOfflineOrder" ? "Cancel offline order" : "Track offline order"}}',
+		subtitle: subtitleWithDryRun('$parameter["operation"] === "cancelOfflineOrder" ? "Cancel offline order" : "Track offline order"'),
 		description:
 			'Track offline (store, call-centre, app, TV) orders in Optimizely Product Recommendations, one order per request',
 		defaults: { name: 'Optimizely Product Recommendations' },
@@ -68,6 +69,7 @@ export class OptimizelyRecs implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: CREDENTIAL, required: true }],
 		properties: [
+			...dryRunNotices,
 			{
 				displayName: 'Resource',
 				name: 'resource',
@@ -115,6 +117,7 @@ export class OptimizelyRecs implements INodeType {
 				default: '={{ $json.order_id }}',
 				required: true,
 				description: 'The refCode of the order to cancel',
+				hint: 'The order ID the order was tracked with',
 				displayOptions: { show: { operation: ['cancelOfflineOrder'] } },
 			},
 			{
@@ -125,12 +128,16 @@ export class OptimizelyRecs implements INodeType {
 				default: '',
 				displayOptions: { show: { operation: ['trackOfflineOrder'] } },
 			},
+			dryRunProperty,
 			deliveryOptionsProperty(1, 1),
 		],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await executeOrFailEachItem(this, async () => await sendOrders(this));
+		return await executeOrFailEachItem(this, async () => {
+			refuseCustomApiCall(this, 'Optimizely Product Recommendations', 'Optimizely Product Recommendations API');
+			return await sendOrders(this);
+		});
 	}
 }
 

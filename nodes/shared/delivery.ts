@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { legacyDryRunOption } from './editor';
 import { Ledger, ledgerOptions, payloadFingerprint, readLedgerSettings, sha256 } from './ledger';
 import type { ClaimVerdict, LedgerKind, LedgerSettings, LedgerUnit } from './ledger';
 import type { UnitError } from './orderSource';
@@ -127,13 +128,7 @@ export const deliveryOptionsProperty = (maxBatchSize: number, defaultBatchSize: 
 				'How many requests may be in flight at once (when not set: 32 for one-order-per-request operations, 4 for batches; lower it if the vendor answers 429 often)',
 		},
 		...ledgerOptions.slice(0, 1),
-		{
-			displayName: 'Dry Run',
-			name: 'dryRun',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to only validate and output the exact vendor payloads, sending nothing',
-		},
+		legacyDryRunOption,
 		{
 			displayName: 'Include Sent Payload',
 			name: 'includePayload',
@@ -147,10 +142,11 @@ export const deliveryOptionsProperty = (maxBatchSize: number, defaultBatchSize: 
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 10 },
 			default: 5,
-			description: 'Attempts per request when the vendor answers 429 or 5xx or the network fails',
+			description:
+				"Attempts per request when the vendor answers 429 or 5xx or the network fails. These retries are the node's own, request by request; n8n's Settings › Retry On Fail is separate and runs the whole node again after it fails, sending every order of the run once more (except those Skip Orders Sent Before recorded), so leave Retry On Fail off.",
 		},
 		{
-			displayName: 'Max Wait (Ms)',
+			displayName: 'Max Wait (Milliseconds)',
 			name: 'maxDelayMs',
 			type: 'number',
 			typeOptions: { minValue: 0 },
@@ -159,7 +155,16 @@ export const deliveryOptionsProperty = (maxBatchSize: number, defaultBatchSize: 
 		},
 		...ledgerOptions.slice(1),
 		{
-			displayName: 'Retry Delay (Ms)',
+			displayName: 'Rate Limit Patience (Milliseconds)',
+			name: 'rateLimitWaitMs',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 300000,
+			description:
+				'How long in total a request keeps retrying while the vendor answers 429 (each wait as its Retry-After says); those retries do not count toward Max Tries. 0: a 429 counts as a try. When not added: 5 minutes for the ODP and eSputnik nodes from version 1.2 (several workers share one vendor limit and take turns), 0 otherwise.',
+		},
+		{
+			displayName: 'Retry Delay (Milliseconds)',
 			name: 'retryDelayMs',
 			type: 'number',
 			typeOptions: { minValue: 0 },
@@ -167,7 +172,7 @@ export const deliveryOptionsProperty = (maxBatchSize: number, defaultBatchSize: 
 			description: 'First wait before a retry; it doubles on each try (with jitter). A Retry-After from the vendor takes precedence.',
 		},
 		{
-			displayName: 'Timeout (Ms)',
+			displayName: 'Timeout (Milliseconds)',
 			name: 'timeoutMs',
 			type: 'number',
 			typeOptions: { minValue: 1 },
@@ -177,14 +182,20 @@ export const deliveryOptionsProperty = (maxBatchSize: number, defaultBatchSize: 
 	],
 });
 
+/** Nodes whose version 1.2 waits out rate limits without counting them as tries (see rateLimitWaitMs). */
+const PATIENT_FROM_1_2 = new Set(['optimizelyDataPlatform', 'esputnik']);
+
 export function readDeliverySettings(context: IExecuteFunctions, maxBatchSize: number, defaultBatchSize: number): DeliverySettings {
 	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
+	const node = context.getNode();
+	const patientByDefault = node.typeVersion >= 1.2 && PATIENT_FROM_1_2.has(node.type.split('.').pop() ?? '');
 	const number = (value: unknown, fallback: number) =>
 		typeof value === 'number' && Number.isFinite(value) ? value : fallback;
 	return {
 		batchSize: Math.max(1, Math.min(maxBatchSize, Math.floor(number(options.batchSize, defaultBatchSize)))),
 		concurrency: Math.max(1, Math.floor(number(options.concurrency, defaultConcurrency(maxBatchSize)))),
-		dryRun: options.dryRun === true,
+		// The top-level Dry Run (issue 17), or Options › Dry Run of workflows saved before it.
+		dryRun: context.getNodeParameter('dryRun', 0, false) === true || options.dryRun === true,
 		includePayload: options.includePayload === true,
 		policy: {
 			maxTries: Math.max(1, Math.floor(number(options.maxTries, 5))),
@@ -192,6 +203,7 @@ export function readDeliverySettings(context: IExecuteFunctions, maxBatchSize: n
 			baseDelayMs: Math.max(0, number(options.retryDelayMs, 500)),
 			maxDelayMs: Math.max(0, number(options.maxDelayMs, 60000)),
 			retryAmbiguousFailures: true,
+			rateLimitBudgetMs: Math.max(0, number(options.rateLimitWaitMs, patientByDefault ? 300000 : 0)),
 		},
 		ledger: readLedgerSettings(options),
 	};
@@ -391,44 +403,48 @@ async function sendWithLedger<P>(
 	const windowSize = Math.max(64, batchSize * settings.concurrency * (batchSize > 1 ? 1 : 4));
 	const windows = ledger ? chunk(sendable, windowSize) : [sendable];
 	const progress = new Progress(context, sendable.length);
-	const claimOf = (window: Array<DeliveryUnit<P>>) =>
-		ledger ? ledger.claim(window.map((unit) => ledgerUnit(operation, unit))) : Promise.resolve(undefined);
+	// The key of a unit is computed once (a payload fingerprint hashes the whole payload).
+	const keys = new Map<DeliveryUnit<P>, LedgerUnit>();
+	const keyOf = (unit: DeliveryUnit<P>) => {
+		let key = keys.get(unit);
+		if (!key) keys.set(unit, (key = ledgerUnit(operation, unit)));
+		return key;
+	};
+	const claimOf = (window: Array<DeliveryUnit<P>>) => (ledger ? ledger.claim(window.map(keyOf)) : Promise.resolve(undefined));
 	let nextClaim: Promise<ClaimVerdict[] | undefined> = claimOf(windows[0]);
 	let batchCount = 0;
-	{
-		for (let windowIndex = 0; windowIndex < windows.length; windowIndex++) {
-			const window = windows[windowIndex];
-			const verdicts = await nextClaim;
-			if (windowIndex + 1 < windows.length) {
-				nextClaim = claimOf(windows[windowIndex + 1]);
-				nextClaim.catch(() => undefined); // awaited in the next round; a failure surfaces there
-			}
-			const toSend = window.filter((unit, index) => {
-				const verdict = verdicts?.[index];
-				if (!verdict || verdict.send) return true;
-				results.set(unit, { status: 'skipped', message: verdict.message, ledger: verdict.ledger });
-				return false;
-			});
-			const batches = chunk(toSend, batchSize);
-			const first = batchCount;
-			batchCount += batches.length;
-			await mapBounded(batches, settings.concurrency, async (batch, index) => {
-				await sendBatch(context, operation, settings, batch, results, first + index + 1, secrets);
-				progress.report(results);
-				if (!ledger) return;
-				for (const unit of batch) {
-					const result = results.get(unit) as UnitResult;
-					if (result.status === 'sent') {
-						ledger.accepted(ledgerUnit(operation, unit));
-						result.ledger = 'recorded';
-					} else if (!result.inDoubt) {
-						ledger.refused(ledgerUnit(operation, unit));
-					}
-				}
-			});
+	for (let windowIndex = 0; windowIndex < windows.length; windowIndex++) {
+		const window = windows[windowIndex];
+		const verdicts = await nextClaim;
+		if (windowIndex + 1 < windows.length) {
+			nextClaim = claimOf(windows[windowIndex + 1]);
+			nextClaim.catch(() => undefined); // awaited in the next round; a failure surfaces there
 		}
-		if (ledger) await ledger.flush();
+		const toSend = window.filter((unit, index) => {
+			const verdict = verdicts?.[index];
+			if (!verdict || verdict.send) return true;
+			results.set(unit, { status: 'skipped', message: verdict.message, ledger: verdict.ledger });
+			return false;
+		});
+		const batches = chunk(toSend, batchSize);
+		const first = batchCount;
+		batchCount += batches.length;
+		await mapBounded(batches, settings.concurrency, async (batch, index) => {
+			await sendBatch(context, operation, settings, batch, results, first + index + 1, secrets);
+			progress.report(results);
+			if (!ledger) return;
+			for (const unit of batch) {
+				const result = results.get(unit) as UnitResult;
+				if (result.status === 'sent') {
+					ledger.accepted(keyOf(unit));
+					result.ledger = 'recorded';
+				} else if (!result.inDoubt) {
+					ledger.refused(keyOf(unit));
+				}
+			}
+		}, windowIndex === 0);
 	}
+	if (ledger) await ledger.flush();
 	if (typeof opened === 'string') for (const unit of sendable) (results.get(unit) as UnitResult).ledger = opened;
 	if (sendable.length >= 1000) progress.report(results, true);
 }

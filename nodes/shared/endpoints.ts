@@ -69,6 +69,17 @@ export function checkCustomBaseUrl(raw: unknown): string {
 	return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
 
+/**
+ * A Custom Base URL may be written with or without the vendor's path (issue 17): eSputnik's API
+ * lives under /api, ODP's under /v3, Optimizely Recs at the root. Whichever of the three a user
+ * types (e.g. the sandbox's address with /api for every vendor), the vendor's own path replaces it.
+ */
+export type VendorPath = '' | '/api' | '/v3';
+
+export function withVendorPath(base: string, path: VendorPath): string {
+	return base.replace(/\/(api|v3)$/i, '') + path;
+}
+
 function siteLabel(site: unknown): string {
 	const text = typeof site === 'string' ? site.trim() : '';
 	// The site code becomes part of a host name: letters, digits and dashes only.
@@ -87,7 +98,7 @@ export function optimizelyRecsBaseUrl(credentials: { environment?: unknown; site
 		case 'uat':
 			return OPTIMIZELY_RECS_HOSTS.uat();
 		case 'custom':
-			return checkCustomBaseUrl(credentials.baseUrl);
+			return withVendorPath(checkCustomBaseUrl(credentials.baseUrl), '');
 		default:
 			throw new UnsafeEndpointError(`Unknown Optimizely environment "${String(credentials.environment)}"`);
 	}
@@ -103,7 +114,7 @@ export function algonomyBaseUrl(credentials: { environment?: unknown; baseUrl?: 
 }
 
 export function esputnikBaseUrl(credentials: { environment?: unknown; baseUrl?: unknown }): string {
-	return credentials.environment === 'custom' ? checkCustomBaseUrl(credentials.baseUrl) : ESPUTNIK_BASE_URL;
+	return credentials.environment === 'custom' ? withVendorPath(checkCustomBaseUrl(credentials.baseUrl), '/api') : ESPUTNIK_BASE_URL;
 }
 
 /** ODP keys end in "-eu1" or "-au1" outside the US region. */
@@ -116,7 +127,7 @@ export function odpRegionFromKey(apiKey: unknown): 'us' | 'eu' | 'au' {
 
 export function odpBaseUrl(credentials: { region?: unknown; apiKey?: unknown; baseUrl?: unknown }): string {
 	const region = credentials.region ?? 'auto';
-	if (region === 'custom') return checkCustomBaseUrl(credentials.baseUrl);
+	if (region === 'custom') return withVendorPath(checkCustomBaseUrl(credentials.baseUrl), '/v3');
 	if (region === 'auto') return ODP_HOSTS[odpRegionFromKey(credentials.apiKey)];
 	if (region === 'us' || region === 'eu' || region === 'au') return ODP_HOSTS[region];
 	throw new UnsafeEndpointError(`Unknown ODP region "${String(region)}"`);
@@ -126,25 +137,28 @@ export function odpBaseUrl(credentials: { region?: unknown; apiKey?: unknown; ba
  * Expression text for a credential test: the custom URL when it is https or loopback http,
  * otherwise an address that cannot resolve, so the test fails instead of sending secrets in clear.
  */
-const SAFE_CUSTOM_URL =
-	"(!/^[a-z][a-z0-9+.-]*:\\/\\/[^\\/?#]*@/i.test($credentials.baseUrl) && (/^https:\\/\\//i.test($credentials.baseUrl) || /^http:\\/\\/(localhost|127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}|\\[::1\\])(:\\d+)?(\\/|$)/i.test($credentials.baseUrl)) ? $credentials.baseUrl.replace(/\\/+$/, '') : 'https://plain-http-refused.invalid')";
+const safeCustomUrl = (path: VendorPath | undefined) =>
+	"(!/^[a-z][a-z0-9+.-]*:\\/\\/[^\\/?#]*@/i.test($credentials.baseUrl) && (/^https:\\/\\//i.test($credentials.baseUrl) || /^http:\\/\\/(localhost|127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}|\\[::1\\])(:\\d+)?(\\/|$)/i.test($credentials.baseUrl)) ? $credentials.baseUrl.replace(/\\/+$/, '')" +
+	// The same as withVendorPath (undefined: no vendor path rule, Algonomy).
+	(path === undefined ? '' : `.replace(/\\/(api|v3)$/i, '') + '${path}'`) +
+	" : 'https://plain-http-refused.invalid')";
 
 export const OPTIMIZELY_RECS_BASE_URL_EXPRESSION =
 	"={{ $credentials.environment === 'custom' ? " +
-	SAFE_CUSTOM_URL +
+	safeCustomUrl('') +
 	" : $credentials.environment === 'uat' ? 'https://uat.peerius.com' : 'https://' + $credentials.site + ($credentials.environment === 'se' ? '.peerius.episerver.net' : $credentials.environment === 'us' ? '.uswe01.productrecs.episerver.net' : '.peerius.com') }}";
 
 export const ALGONOMY_BASE_URL_EXPRESSION =
 	"={{ $credentials.environment === 'custom' ? " +
-	SAFE_CUSTOM_URL +
+	safeCustomUrl(undefined) +
 	" : $credentials.environment === 'qa' ? 'https://qa-gateway.richrelevance.com' : $credentials.environment === 'staging' ? 'https://staging-gateway.richrelevance.com' : 'https://gateway.richrelevance.com' }}";
 
 export const ESPUTNIK_BASE_URL_EXPRESSION =
-	"={{ $credentials.environment === 'custom' ? " + SAFE_CUSTOM_URL + " : 'https://esputnik.com/api' }}";
+	"={{ $credentials.environment === 'custom' ? " + safeCustomUrl('/api') + " : 'https://esputnik.com/api' }}";
 
 export const ODP_BASE_URL_EXPRESSION =
 	"={{ $credentials.region === 'custom' ? " +
-	SAFE_CUSTOM_URL +
+	safeCustomUrl('/v3') +
 	" : ($credentials.region === 'eu' || ($credentials.region === 'auto' && $credentials.apiKey.trim().endsWith('-eu1'))) ? 'https://api.eu1.odp.optimizely.com/v3' : ($credentials.region === 'au' || ($credentials.region === 'auto' && $credentials.apiKey.trim().endsWith('-au1'))) ? 'https://api.au1.odp.optimizely.com/v3' : 'https://api.zaius.com/v3' }}";
 
 /**
@@ -157,14 +171,20 @@ export function refuseUnsafeCustomBaseUrl(credentials: Record<string, unknown>, 
 }
 
 /** The "Custom Base URL" credential field, shown when `switchName` is set to 'custom'. */
-export function customBaseUrlProperty(switchName: string, replaces: string, placeholder: string) {
+export function customBaseUrlProperty(switchName: string, replaces: string, placeholder: string, path?: VendorPath) {
+	const pathRule =
+		path === undefined
+			? ''
+			: path === ''
+				? '. Give the address without a path: a trailing /api or /v3 is dropped'
+				: `. The path ${path} may be given or left out (it is added when missing; a trailing ${path === '/api' ? '/v3' : '/api'} is replaced)`;
 	return {
 		displayName: 'Custom Base URL',
 		name: 'baseUrl',
 		type: 'string' as const,
 		default: '',
 		placeholder,
-		description: `Replaces ${replaces} (a proxy, or the local sandbox). Must be https, except for loopback hosts (127.0.0.1, localhost).`,
+		description: `Replaces ${replaces} (a proxy, or the local sandbox). Must be https, except for loopback hosts (127.0.0.1, localhost)${pathRule}.`,
 		displayOptions: { show: { [switchName]: ['custom'] } },
 	};
 }

@@ -20,13 +20,16 @@ import { sleep } from 'n8n-workflow';
  *   written again when another execution's write dropped them.
  *
  * Keys (n8n stores an MD5 of each): `c|…` claimed: a request carrying the unit is being or was
- * sent; `o|…|<nonce>` owner of that claim; `s|…` accepted by the vendor. Upserts skip the owner
- * keys and the wait: sending one twice leaves the same record, so an upsert in doubt is sent again.
+ * sent; `s|…` accepted by the vendor; and one `o|<nonce>|<n>` per claim call, the owner key. A
+ * store call replaces the whole list, so while the owner key of a call is there, every claim that
+ * call wrote is there too: one owner key proves a whole window is ours. Two entries per order.
+ * Upserts skip the owner key and the wait: sending one twice leaves the same record, so an upsert
+ * in doubt is sent again.
  */
 
 const STORE_OPTIONS: ICheckProcessedOptions = { mode: 'entries' };
 /** Fischer's wait is at least this long, and at least this many times the slowest store call seen. */
-const MIN_CLAIM_WAIT_MS = 100;
+const MIN_CLAIM_WAIT_MS = 250;
 const CLAIM_WAIT_FACTOR = 4;
 const MAX_CLAIM_ROUNDS = 6;
 const MAX_CONFIRM_ROUNDS = 6;
@@ -119,7 +122,7 @@ export const ledgerOptions = [
 		type: 'boolean' as const,
 		default: true,
 		description:
-			"Whether to skip orders this node already sent (kept in n8n's database, per node and vendor account; a changed order is sent again). When not added: on for ODP and eSputnik events (each copy would count again), off for the other operations.",
+			"Whether to skip orders this node already sent (kept in n8n's database, per node and vendor account; a changed order is sent again). When not added: on for ODP Send Order Event and eSputnik Send Order Event from node version 1.2 (each copy would count again), off for the other operations.",
 	},
 ];
 
@@ -238,9 +241,14 @@ export class Ledger {
 		return new Ledger(context.helpers as unknown as DedupStore, scope, kind, settings);
 	}
 
-	private name(prefix: 'c' | 'o' | 's', unit: LedgerUnit): string {
-		const base = `${prefix}|${this.scope}|${unit.key}`;
-		return prefix === 'o' ? `${base}|${this.nonce}` : base;
+	private name(prefix: 'c' | 's', unit: LedgerUnit): string {
+		return `${prefix}|${this.scope}|${unit.key}`;
+	}
+
+	private ownerCount = 0;
+	/** A key no other call, of this execution or another, ever writes. */
+	private newOwnerKey(): string {
+		return `o|${this.scope}|${this.nonce}|${++this.ownerCount}`;
 	}
 
 	async forgetAll(): Promise<void> {
@@ -261,10 +269,9 @@ export class Ledger {
 
 		// Round 1: claim every unit not forced; a claim already there means an earlier run sent or tried it.
 		let contenders: number[] = [];
-		const claimKeys = units.flatMap((unit) =>
-			this.kind === 'event' ? [this.name('c', unit), this.name('o', unit)] : [this.name('c', unit)],
-		);
-		const present = await this.queue.record(claimKeys);
+		let owner = this.newOwnerKey();
+		const claimKeys = units.map((unit) => this.name('c', unit));
+		const present = await this.queue.record(this.kind === 'event' ? [...claimKeys, owner] : claimKeys);
 		const claimedBefore: number[] = [];
 		units.forEach((unit, index) => {
 			if (present.has(this.name('c', unit))) claimedBefore.push(index);
@@ -297,12 +304,16 @@ export class Ledger {
 		// Fischer: wait longer than any store call takes, then read the owner keys back.
 		for (let round = 0; contenders.length > 0; round++) {
 			await sleep(this.claimWaitMs());
-			const keys = contenders.flatMap((index) => [this.name('c', units[index]), this.name('o', units[index])]);
+			// Read back: the owner key of the last write, and a new one in case the claims must be written again.
+			const nextOwner = this.newOwnerKey();
+			const keys = [owner, nextOwner, ...contenders.map((index) => this.name('c', units[index]))];
 			const survived = await this.queue.record(keys);
+			const ours = survived.has(owner);
+			owner = nextOwner;
 			const next: number[] = [];
 			for (const index of contenders) {
 				const unit = units[index];
-				if (survived.has(this.name('o', unit))) {
+				if (ours) {
 					verdicts[index] = { send: true };
 				} else if (survived.has(this.name('c', unit)) && !forced(unit)) {
 					// Another execution's write replaced ours and holds the claim: it sends this order.
@@ -318,7 +329,7 @@ export class Ledger {
 						message: 'Not sent: other executions kept overwriting the record of sent orders; run again',
 					};
 				} else {
-					next.push(index); // both keys were lost and are written again by this read: check once more
+					next.push(index); // our claim was lost and is written again by this read, with the new owner key: check once more
 				}
 			}
 			contenders = next;
@@ -326,7 +337,13 @@ export class Ledger {
 		return verdicts;
 	}
 
-	/** Which of `keys` are recorded, without recording the missing ones for good. */
+	/**
+	 * Which of `keys` are recorded, without recording the missing ones for good (the store has no
+	 * read-only call: record, then remove what was new). Used only for units claimed before. Should
+	 * another execution confirm one of them between the two calls, its confirmation is removed; its
+	 * flush() reads confirmations back and writes them again, and in the worst case a later run
+	 * reports the order in doubt: never sent twice.
+	 */
 	private async check(keys: string[]): Promise<Set<string>> {
 		if (keys.length === 0) return new Set();
 		const present = await this.queue.record(keys);

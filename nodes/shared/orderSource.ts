@@ -163,6 +163,7 @@ export function orderSourceProperties(displayOptions: Show): INodeProperties[] {
 				},
 			],
 			default: 'flatRows',
+			hint: 'ERP / POS exports: one row per order line. Shopify / WooCommerce: the order body of their trigger or webhook.',
 		},
 		{
 			displayName: 'Input Field',
@@ -170,6 +171,7 @@ export function orderSourceProperties(displayOptions: Show): INodeProperties[] {
 			type: 'string',
 			default: '',
 			placeholder: 'body',
+			hint: 'Empty: the whole item (or its "body")',
 			description:
 				'Dot path of the field that holds the order in each item; leave empty to use the whole item (webhook bodies under "body" are found either way)',
 			displayOptions: when(['canonical', 'shopify', 'wooCommerce']),
@@ -180,6 +182,7 @@ export function orderSourceProperties(displayOptions: Show): INodeProperties[] {
 			type: 'collection',
 			placeholder: 'Change Column Name',
 			default: {},
+			hint: 'Needed only for columns not named order_id, order_date, product_id, quantity, unit_price, …',
 			description: 'Only needed when your export uses other column names than the defaults (order_id, product_id, quantity, ...)',
 			displayOptions: when(['flatRows']),
 			options: columnOptions(),
@@ -248,6 +251,7 @@ export function orderSourceProperties(displayOptions: Show): INodeProperties[] {
 			type: 'string',
 			default: '={{ $json.order_date }}',
 			required: true,
+			hint: 'ISO 8601 (2026-11-21T14:05:00+01:00), epoch seconds or milliseconds',
 			description: 'ISO 8601, epoch seconds or milliseconds, or your own format set under Parsing',
 			displayOptions: when(['fields']),
 		},
@@ -257,6 +261,7 @@ export function orderSourceProperties(displayOptions: Show): INodeProperties[] {
 			type: 'json',
 			default: '={{ $json.lines }}',
 			required: true,
+			hint: 'A JSON array: [{"productId": "A1", "quantity": 1, "unitPrice": 9.99}]',
 			description:
 				'Array of lines: [{"productId": "A1", "quantity": 1, "unitPrice": 9.99, "sku": "...", "name": "..."}]',
 			displayOptions: when(['fields']),
@@ -588,6 +593,7 @@ export function nonPurchaseProperties(show: Record<string, string[]>): INodeProp
 		displayName: 'Send Refunded or Cancelled Orders',
 		name: SEND_NON_PURCHASE,
 		type: 'boolean' as const,
+		hint: 'Off: refunded, cancelled and returned orders are skipped, with the reason in their output item',
 		description:
 			'Whether to send orders whose status is cancelled, returned or refunded as a purchase anyway. When off, they are not sent and their output item has status "skipped" with the reason.',
 	};

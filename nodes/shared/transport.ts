@@ -28,6 +28,12 @@ export interface RetryPolicy {
 	 * so instead of risking a second application.
 	 */
 	retryAmbiguousFailures: boolean;
+	/**
+	 * Total time a request may keep waiting on 429 answers without those tries counting toward
+	 * maxTries (0: a 429 is a try like a 5xx). Several workers sharing one vendor limit take turns:
+	 * a request refused five times in a row is not failing, it is queueing.
+	 */
+	rateLimitBudgetMs?: number;
 }
 
 export interface VendorResponse {
@@ -100,6 +106,11 @@ export function backoffMs(attempt: number, policy: RetryPolicy): number {
 	return Math.round(exponential / 2 + Math.random() * (exponential / 2));
 }
 
+/** Up to half the vendor's wait, at most 1 s, at random (never less than the vendor asked for). */
+export function retryAfterJitterMs(vendorWaitMs: number): number {
+	return Math.round(Math.random() * Math.min(1000, Math.max(100, vendorWaitMs / 2)));
+}
+
 function isRetryableStatus(statusCode: number): boolean {
 	return statusCode === 429 || statusCode >= 500;
 }
@@ -135,7 +146,10 @@ export async function sendWithRetry(
 	policy: RetryPolicy,
 ): Promise<SendOutcome> {
 	const credentialsDecrypted = { id: '', name: credentialType, type: credentialType, data: await executionCredentials(context, credentialType) };
+	let rateLimitWaited = 0;
+	let requests = 0;
 	for (let attempt = 1; ; attempt++) {
+		requests++;
 		const isLastAttempt = attempt >= policy.maxTries;
 		try {
 			const response = (await context.helpers.httpRequestWithAuthentication.call(context, credentialType, {
@@ -151,17 +165,30 @@ export async function sendWithRetry(
 				ignoreHttpStatusErrors: { ignore: true, except: [401] },
 			}, { credentialsDecrypted })) as { statusCode: number; headers: Record<string, unknown>; body: unknown };
 
+			const budget = policy.rateLimitBudgetMs ?? 0;
+			if (response.statusCode === 429 && budget > 0) {
+				const vendorWait = retryAfterMs(response.headers) ?? backoffMs(Math.min(attempt, 6), policy);
+				const wait = vendorWait + retryAfterJitterMs(vendorWait);
+				if (vendorWait <= policy.maxDelayMs && rateLimitWaited + wait <= budget) {
+					rateLimitWaited += wait;
+					await sleep(wait);
+					attempt--; // a rate-limited try is a turn in the queue, not a failure
+					continue;
+				}
+			}
 			if (isRetryableStatus(response.statusCode) && !isLastAttempt) {
 				const vendorWait = retryAfterMs(response.headers);
 				if (vendorWait !== undefined && vendorWait > policy.maxDelayMs) {
 					// Waiting longer than the user allowed would stall the whole execution: give up clearly.
-					return { response: { ...response, attempts: attempt } };
+					return { response: { ...response, attempts: requests } };
 				}
-				await sleep(vendorWait ?? backoffMs(attempt, policy));
+				// At least what the vendor asked for, plus jitter: lanes and workers refused in the same
+				// second would otherwise all come back in the same second again and be refused again.
+				await sleep(vendorWait !== undefined ? vendorWait + retryAfterJitterMs(vendorWait) : backoffMs(attempt, policy));
 				continue;
 			}
 			return {
-				response: { statusCode: response.statusCode, headers: response.headers, body: response.body, attempts: attempt },
+				response: { statusCode: response.statusCode, headers: response.headers, body: response.body, attempts: requests },
 			};
 		} catch (error) {
 			const facts = errorFacts(error);
@@ -171,14 +198,14 @@ export async function sendWithRetry(
 						message:
 							'The vendor refused the credentials (HTTP 401); check the credential (an expiring access token is renewed once automatically)',
 						kind: 'unauthorized',
-						attempts: attempt,
+						attempts: requests,
 						statusCode: 401,
 					},
 				};
 			}
 			if (facts.statusCode !== undefined && facts.code === undefined) {
 				// An HTTP answer that still surfaced as an error: hand it back as a response.
-				return { response: { statusCode: facts.statusCode, headers: {}, body: undefined, attempts: attempt } };
+				return { response: { statusCode: facts.statusCode, headers: {}, body: undefined, attempts: requests } };
 			}
 			const neverSent = facts.code !== undefined && NOT_SENT_CODES.has(facts.code);
 			const timedOut = facts.code !== undefined && TIMEOUT_CODES.has(facts.code);
@@ -195,7 +222,7 @@ export async function sendWithRetry(
 					failure: {
 						message: `${description}; not retried because the vendor may already have applied this request and it must not be applied twice`,
 						kind: 'ambiguous',
-						attempts: attempt,
+						attempts: requests,
 					},
 				};
 			}
@@ -204,7 +231,7 @@ export async function sendWithRetry(
 					failure: {
 						message: `${description}, after ${attempt} attempt${attempt === 1 ? '' : 's'}`,
 						kind: timedOut ? 'timeout' : 'network',
-						attempts: attempt,
+						attempts: requests,
 					},
 				};
 			}
@@ -215,19 +242,20 @@ export async function sendWithRetry(
 
 /**
  * Runs `worker` over `inputs` with at most `concurrency` in flight, results in input order.
- * The first input runs alone so that a credential with an expirable token fetches it once
- * instead of once per parallel request.
+ * The first input runs alone (unless `firstAlone` is false: a later window of the same run) so
+ * that a credential with an expirable token fetches it once instead of once per parallel request.
  */
 export async function mapBounded<I, O>(
 	inputs: readonly I[],
 	concurrency: number,
 	worker: (input: I, index: number) => Promise<O>,
+	firstAlone = true,
 ): Promise<O[]> {
 	const results = new Array<O>(inputs.length);
 	if (inputs.length === 0) return results;
-	results[0] = await worker(inputs[0], 0);
-	let next = 1;
-	const lanes = Math.max(1, Math.min(concurrency, inputs.length - 1));
+	let next = 0;
+	if (firstAlone) results[next++] = await worker(inputs[0], 0);
+	const lanes = Math.max(1, Math.min(concurrency, inputs.length - next));
 	await Promise.all(
 		Array.from({ length: lanes }, async () => {
 			while (next < inputs.length) {

@@ -1,6 +1,6 @@
 // Optimizely Data Platform: order events and the orders object (seed 004).
 import { headerValue, STATUS_TEXT, type VendorCall, type VendorEmulator, type VendorReply } from '../routes';
-import type { ApiKeyCredentials } from '../types';
+import { ODP_DEFAULT_IDENTIFIERS, type ApiKeyCredentials, type OdpSandboxOptions } from '../types';
 import { isFiniteNumber, isNonEmptyString, isObject, parseJson } from '../validate';
 
 export const ODP_BATCH_MAX = 500;
@@ -70,6 +70,23 @@ export function odpEventProblem(event: unknown): string | undefined {
 	return undefined;
 }
 
+/** Fields of ODP's orders object (seed 004); any other field must be an identifier of the account. */
+const ORDER_OBJECT_FIELDS = new Set(['order_id', 'status', 'tax', 'discount', 'shipping', 'subtotal', 'total', 'bill_address', 'ship_address', 'phone', 'coupon_code', 'first_name', 'last_name', 'name', 'email']);
+
+/** An identifier the account does not have, in an event's identifiers, or undefined. */
+export function odpUnknownIdentifier(event: unknown, identifiers: ReadonlySet<string>): string | undefined {
+	if (!isObject(event) || !isObject(event.identifiers)) return undefined;
+	const unknown = Object.keys(event.identifiers).find((name) => !identifiers.has(name));
+	return unknown === undefined ? undefined : `identifiers.${unknown} is not an identifier of this account (create it in ODP first; known: ${[...identifiers].join(', ')})`;
+}
+
+/** A field of an orders-object record that is neither an order field nor an identifier of the account, or undefined. */
+export function odpUnknownRecordField(record: unknown, identifiers: ReadonlySet<string>): string | undefined {
+	if (!isObject(record)) return undefined;
+	const unknown = Object.keys(record).find((name) => !ORDER_OBJECT_FIELDS.has(name) && !identifiers.has(name));
+	return unknown === undefined ? undefined : `${unknown} is not a field of the orders object nor an identifier of this account (create it in ODP first)`;
+}
+
 /** Problems of one orders-object record, or undefined. */
 export function odpOrderRecordProblem(record: unknown): string | undefined {
 	if (!isObject(record)) return 'record must be an object';
@@ -91,10 +108,20 @@ export class OdpEmulator implements VendorEmulator {
 	/** API key → arrival times (ms) of the requests let through in the last second. */
 	private readonly windows = new Map<string, number[]>();
 
+	/** Identifier fields of the account (ODP's defaults unless the sandbox is told otherwise). */
+	private readonly identifiers: ReadonlySet<string>;
+
 	constructor(
 		private readonly credentials: ApiKeyCredentials,
 		private readonly rateLimitPerSecond: number,
-	) {}
+		options: OdpSandboxOptions = {},
+	) {
+		const identifiers = options.identifiers ?? ODP_DEFAULT_IDENTIFIERS;
+		if (!Array.isArray(identifiers) || !identifiers.every((name) => typeof name === 'string' && /^[a-z][a-z0-9_]*$/.test(name))) {
+			throw new Error('odp.identifiers must be a list of ODP field names (lower case, digits, _)');
+		}
+		this.identifiers = new Set(identifiers);
+	}
 
 	readonly routes = [
 		{
@@ -103,7 +130,7 @@ export class OdpEmulator implements VendorEmulator {
 			method: 'POST',
 			pattern: /^\/v3\/events$/,
 			dataRoute: true,
-			handle: (call: VendorCall) => this.ingest(call, 'event', odpEventProblem),
+			handle: (call: VendorCall) => this.ingest(call, 'event', (entry) => odpEventProblem(entry) ?? odpUnknownIdentifier(entry, this.identifiers)),
 		},
 		{
 			vendor: this.vendor,
@@ -111,7 +138,7 @@ export class OdpEmulator implements VendorEmulator {
 			method: 'POST',
 			pattern: /^\/v3\/objects\/orders$/,
 			dataRoute: true,
-			handle: (call: VendorCall) => this.ingest(call, 'record', odpOrderRecordProblem),
+			handle: (call: VendorCall) => this.ingest(call, 'record', (entry) => odpOrderRecordProblem(entry) ?? odpUnknownRecordField(entry, this.identifiers)),
 		},
 		{
 			// Read-only; credential checks use it. Not a data route: latency only, but the rate limit counts it.

@@ -99,7 +99,9 @@ async function prepareDemo({
 	const start = startSandbox ?? (await step('buildTools', () => loadSandboxModule())).startSandbox;
 	const tarball = await step('buildAndPack', () => harness.packPackage());
 
-	const sandbox = await start({ port: sandboxPort, quiet: true });
+	// The example workflows use ODP version 1, which sends customer_id: the demo account has that identifier
+	// (a fresh ODP account has only email, phone, vuid and zaius_id; node version 1.2 sends e-mail and phone).
+	const sandbox = await start({ port: sandboxPort, quiet: true, odp: { identifiers: ['email', 'phone', 'vuid', 'zaius_id', 'customer_id'] } });
 	let home;
 	const cleanup = async () => {
 		await sandbox.close();

@@ -62,3 +62,71 @@ describe('a refused plain-http Custom Base URL: every credential Test says why',
 		expect(result.message).toContain('uses plain http: only https is allowed, except for loopback hosts');
 	});
 });
+
+/**
+ * Issue 17: a failing Test gives plain advice per status code (n8n's `responseCode` rules), not a
+ * bare "Not Found" or "Unauthorized". A real local server answers each status to the Test request.
+ */
+describe('a failing credential Test says what to check, per status code', () => {
+	let server: TestServer;
+	let status = 200;
+	beforeAll(async () => {
+		server = await startTestServer((request) =>
+			// Algonomy's token request succeeds, so the status comes from the Test request itself.
+			request.path.endsWith('/oauth2/token')
+				? { status: 200, body: { access_token: 'token', token_type: 'bearer', expires_in: 3600 } }
+				: { status, body: { message: 'refused' } },
+		);
+	});
+	afterAll(async () => await server.close());
+
+	const credentials: Array<[string, new () => ICredentialType, () => Record<string, unknown>]> = [
+		['Optimizely Recs', OptimizelyRecsApi, () => ({ environment: 'custom', baseUrl: server.url, site: 's', siteToken: 't', channel: 'store' })],
+		['eSputnik', EsputnikApi, () => ({ environment: 'custom', baseUrl: server.url, apiKey: 'k' })],
+		['ODP', OptimizelyDataPlatformApi, () => ({ region: 'custom', baseUrl: server.url, apiKey: 'k' })],
+		['Algonomy', AlgonomyOAuth2Api, () => ({ environment: 'custom', baseUrl: server.url, clientId: 'c', clientSecret: 's', apiKey: 'k', accessToken: '' })],
+	];
+	// What each message must name for the user to act on (by hand, per vendor and status).
+	const expected: Record<string, Record<number, string[]>> = {
+		'Optimizely Recs': { 401: ['Optimizely answered 401', 'Site Token'], 403: ['answered 403', 'Channel'], 404: ['answered 404', 'Environment', 'Site code'] },
+		eSputnik: { 401: ['eSputnik answered 401', 'API key'], 403: ['answered 403', 'access'], 404: ['answered 404', '/api may be given or left out'] },
+		ODP: { 401: ['Optimizely Data Platform answered 401', 'private API key', 'Region'], 403: ['answered 403', 'not the public one'], 404: ['answered 404', '/v3 may be given or left out'] },
+		Algonomy: { 401: ['Algonomy answered 401', 'Client Secret'], 403: ['answered 403', 'API Key'], 404: ['answered 404', 'API Key'] },
+	};
+	const cases = credentials.flatMap(([name, type, data]) =>
+		[401, 403, 404, 429, 503].map((code) => [name, code, type, data] as [string, number, new () => ICredentialType, () => Record<string, unknown>]),
+	);
+
+	it.each(cases)('%s, %d', async (name, code, type, data) => {
+		status = code;
+		const result = await testCredential(type, data());
+		expect(result.status).toBe('Error');
+		expect(result.message).not.toMatch(/^(Not Found|Unauthorized|Forbidden|Too Many Requests|Service Unavailable)$/);
+		const words = expected[name][code] ?? [`answered ${code}`, code === 429 ? 'Wait a minute' : 'Try the Test again'];
+		for (const word of words) expect(result.message).toContain(word);
+	});
+
+	it.each(credentials)('%s: a 2xx answer still passes', async (_name, type, data) => {
+		status = 200;
+		expect((await testCredential(type, data())).status).toBe('OK');
+	});
+});
+
+describe('Algonomy: a refused token request gets the same advice', () => {
+	let server: TestServer;
+	beforeAll(async () => {
+		server = await startTestServer((request) =>
+			request.path.endsWith('/oauth2/token') ? { status: 401, body: { error: 'invalid_client' } } : { status: 200, body: {} },
+		);
+	});
+	afterAll(async () => await server.close());
+
+	it('401 from the token endpoint names the client ID and secret', async () => {
+		const result = await testCredential(AlgonomyOAuth2Api, { environment: 'custom', baseUrl: server.url, clientId: 'c', clientSecret: 'wrong', apiKey: 'k', accessToken: '' });
+		expect(result.status).toBe('Error');
+		expect(result.message).toContain('Algonomy answered 401');
+		expect(result.message).toContain('Client Secret');
+		// The order request was never made without a token.
+		expect(server.requests.filter((request) => !request.path.endsWith('/oauth2/token'))).toEqual([]);
+	});
+});

@@ -11,13 +11,17 @@ import * as fs from 'node:fs';
 import harness = require('../../harness/n8n');
 import queue = require('../../harness/queue');
 import examples = require('../../scripts/lib/examples');
-import { startSandbox } from '../../sandbox';
+import { ODP_DEFAULT_IDENTIFIERS, startSandbox } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
 import { INSTALL_TIMEOUT_MS, dataText, exampleParameters } from './support';
 
 const ORDERS = 200;
 const WORKFLOW_ID = 'osQueueOdpHook01';
 const WEBHOOK_PATH = 'queue-mode/shopify-orders';
+// The same webhook into ODP 1.2 (sent-orders ledger on by default, issue 13).
+const LEDGER_WORKFLOW_ID = 'osQueueOdpLedger1';
+const LEDGER_PATH = 'queue-mode/shopify-orders-ledger';
+const LEDGER_ORDERS = 60;
 const missing = queue.missingBinaries();
 const isRoot = process.getuid?.() === 0;
 
@@ -25,6 +29,32 @@ const isRoot = process.getuid?.() === 0;
 const describeQueue = missing.length && !isRoot ? describe.skip : describe;
 if (missing.length && !isRoot) {
 	console.warn(`queue-mode test SKIPPED: missing ${missing.join(', ')} and not root; run bash scripts/ensure-queue-deps.sh as root`);
+}
+
+/** Webhook → ODP: purchase event, published on main; `tag` makes its node and webhook ids unique. */
+function webhookToOdp(id: string, tag: string, webhookPath: string, typeVersion: number, parameters: Record<string, unknown>, nodeType: string, credentials: Record<string, unknown>) {
+	const uuid = (end: string) => `6f0c2a1e-${tag}-4${tag.slice(1)}-8${tag.slice(1)}-0000000000${end}`;
+	return {
+		id,
+		name: `Queue mode: Shopify webhook → ODP ${typeVersion}`,
+		nodes: [
+			{
+				id: uuid('01'),
+				name: 'Shopify orders/create',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2.1,
+				position: [0, 0],
+				webhookId: uuid('aa'),
+				parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'onReceived', options: {} },
+			},
+			{ id: uuid('02'), name: 'ODP: purchase event', type: nodeType, typeVersion, position: [300, 0], parameters, credentials },
+		],
+		connections: { 'Shopify orders/create': { main: [[{ node: 'ODP: purchase event', type: 'main', index: 0 }]] } },
+	};
+}
+
+function withOptions(parameters: Record<string, unknown>, options: Record<string, unknown>): Record<string, unknown> {
+	return { ...parameters, options: { ...((parameters.options as Record<string, unknown>) ?? {}), ...options } };
 }
 
 /** Order i: the sample Shopify body with its own id (written out here, not by our mapping). */
@@ -47,7 +77,8 @@ describeQueue('queue mode: main + 2 workers, Postgres, Redis (real n8n)', () => 
 	}, INSTALL_TIMEOUT_MS);
 
 	beforeAll(async () => {
-		sandbox = await startSandbox({ quiet: true });
+		// The version-1 workflow sends customer_id (the order's customer): an ODP account that has that identifier.
+		sandbox = await startSandbox({ quiet: true, odp: { identifiers: [...ODP_DEFAULT_IDENTIFIERS, 'customer_id'] } });
 		const tarball = await harness.packPackage();
 		const odp = examples.sandboxCredentials(sandbox).find((credential) => credential.type === 'optimizelyDataPlatformApi');
 		setup = await queue.startQueueMode({
@@ -56,35 +87,20 @@ describeQueue('queue mode: main + 2 workers, Postgres, Redis (real n8n)', () => 
 			concurrency: 5,
 			setup: async (home) => {
 				await harness.importCredentials(home, [odp!]);
-				await harness.importWorkflow(home, {
-					id: WORKFLOW_ID,
-					name: 'Queue mode: Shopify webhook → ODP',
-					nodes: [
-						{
-							id: '6f0c2a1e-1111-4111-8111-000000000001',
-							name: 'Shopify orders/create',
-							type: 'n8n-nodes-base.webhook',
-							typeVersion: 2.1,
-							position: [0, 0],
-							webhookId: '6f0c2a1e-1111-4111-8111-0000000000aa',
-							parameters: { httpMethod: 'POST', path: WEBHOOK_PATH, responseMode: 'onReceived', options: {} },
-						},
-						{
-							id: '6f0c2a1e-1111-4111-8111-000000000002',
-							name: 'ODP: purchase event',
-							type: home.nodeType('optimizelyDataPlatform'),
-							typeVersion: 1,
-							position: [300, 0],
-							parameters: exampleParameters('shopify', 'ODP: purchase event'),
-							credentials: { optimizelyDataPlatformApi: { id: odp!.id, name: odp!.name } },
-						},
-					],
-					connections: { 'Shopify orders/create': { main: [[{ node: 'ODP: purchase event', type: 'main', index: 0 }]] } },
-				});
+				const credentials = { optimizelyDataPlatformApi: { id: odp!.id, name: odp!.name } };
+				// Two workers share ODP's 10 requests/s: let 429s queue instead of counting as tries
+				// (the default from version 1.2; a version 1 node sets it, as the README says).
+				const v1 = withOptions(exampleParameters('shopify', 'ODP: purchase event'), { rateLimitWaitMs: 300000 });
+				await harness.importWorkflow(home, [
+					webhookToOdp(WORKFLOW_ID, '1111', WEBHOOK_PATH, 1, v1, home.nodeType('optimizelyDataPlatform'), credentials),
+					webhookToOdp(LEDGER_WORKFLOW_ID, '2222', LEDGER_PATH, 1.2, exampleParameters('shopify', 'ODP: purchase event'), home.nodeType('optimizelyDataPlatform'), credentials),
+				]);
 				await harness.publishWorkflow(home, WORKFLOW_ID);
+				await harness.publishWorkflow(home, LEDGER_WORKFLOW_ID);
 			},
 		});
 		await setup.main.waitForWebhook(WEBHOOK_PATH);
+		await setup.main.waitForWebhook(LEDGER_PATH);
 		fs.rmSync(tarball, { force: true });
 	}, 6 * 60 * 1000);
 
@@ -134,6 +150,51 @@ describeQueue('queue mode: main + 2 workers, Postgres, Redis (real n8n)', () => 
 			.filter((request) => request.operation === 'events')
 			.flatMap((request) => (request.body as Array<{ data: { order: { order_id: string } } }>).map((event) => event.data.order.order_id));
 		const expected = Array.from({ length: ORDERS }, (_, index) => String(7100000000 + index));
+		const missing = expected.filter((id) => !orderIds.includes(id));
+		if (missing.length) {
+			// Say what happened to them: the sandbox's answers to every request that carried them.
+			const history = sandbox.all('odp').filter((request) => missing.some((id) => JSON.stringify(request.body ?? '').includes(id)));
+			console.warn(`missing ${missing.join(', ')}: ${JSON.stringify(history.map((request) => ({ at: request.at, status: request.status })))}`);
+		}
 		expect([...orderIds].sort()).toEqual([...expected].sort());
 	}, 5 * 60 * 1000);
+
+	it('ODP 1.2 on two workers: each order delivered twice at the same moment, then once more, reaches ODP once', async () => {
+		const url = `${setup!.main.baseUrl}/webhook/${LEDGER_PATH}`;
+		const finished = () => setup!.workers.flatMap((worker) => queue.finishedExecutionIds(worker.process.output())).length;
+		const waitFor = async (count: number) => {
+			const until = Date.now() + 3 * 60 * 1000;
+			while (finished() < count && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 500));
+			expect(finished()).toBe(count);
+		};
+		const post = (index: number) =>
+			fetch(url, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', 'x-shopify-topic': 'orders/create' },
+				body: JSON.stringify(orderBody(index)),
+			}).then((response) => response.status);
+		const ids = Array.from({ length: LEDGER_ORDERS }, (_, index) => 1000 + index);
+		const before = finished();
+		sandbox.reset();
+		// Shopify re-delivers when its 5 s wait runs out: both copies of an order arrive together and
+		// run at the same moment, on one worker or on both.
+		for (let start = 0; start < ids.length; start += 10) {
+			const statuses = await Promise.all(ids.slice(start, start + 10).flatMap((id) => [post(id), post(id)]));
+			expect(statuses.every((status) => status === 200)).toBe(true);
+		}
+		await waitFor(before + 2 * LEDGER_ORDERS);
+		// A later re-delivery of every order (the shop's retry hours later).
+		for (let start = 0; start < ids.length; start += 10) {
+			await Promise.all(ids.slice(start, start + 10).map((id) => post(id)));
+		}
+		await waitFor(before + 3 * LEDGER_ORDERS);
+
+		const orderIds = sandbox
+			.received('odp')
+			.filter((request) => request.operation === 'events')
+			.flatMap((request) => (request.body as Array<{ data: { order: { order_id: string } } }>).map((event) => event.data.order.order_id));
+		// Written out: the ids posted, each once (7100000000 + index, see orderBody).
+		const expected = ids.map((index) => String(7100000000 + index));
+		expect([...orderIds].sort()).toEqual([...expected].sort());
+	}, 6 * 60 * 1000);
 });

@@ -8,6 +8,11 @@ import {
 	toEsputnikOrder,
 	toEsputnikOrderEvent,
 	toEsputnikSiteEvent,
+	toEsputnikContact,
+	toEsputnikContactsRequest,
+	esputnikContactKey,
+	esputnikContactShape,
+	ESPUTNIK_CONTACTS_MAX,
 	toOdpOrderEvent,
 	toOdpOrderObject,
 	toOptimizelyRecsOrder,
@@ -254,5 +259,73 @@ describe('every writer re-checks what it is given', () => {
 		const broken = { ...order, lines: [{ ...order.lines[0], quantity: Number.NaN }] };
 		expect(issuesOf(() => write(broken))).toContainEqual({ path: 'lines[0].quantity', message: 'expected a positive number, got NaN' });
 		expect(issuesOf(() => write(null as unknown as CanonicalOrder))).toEqual([{ path: '', message: 'expected an order object, got null' }]);
+	});
+});
+
+describe('eSputnik contacts (v1/contacts)', () => {
+	it('maps the customer: names, e-mail and phone channels, billing else shipping address; externalCustomerId only when contacts are found by it', () => {
+		const byEmail = toEsputnikContact(order, { dedupeOn: 'email' });
+		expect(byEmail).toEqual({
+			firstName: 'Ann',
+			lastName: 'Lee',
+			channels: [
+				{ type: 'email', value: 'Ann@Example.com' },
+				{ type: 'sms', value: '0151 2345678' },
+			],
+			address: { town: 'Berlin', address: 'Main St 1', postcode: '10115' },
+		});
+		expect(toEsputnikContact(order, { dedupeOn: 'externalCustomerId' }).externalCustomerId).toBe('cust-1');
+		const billed = parseCanonicalOrder({ ...order, customer: { ...order.customer, billingAddress: { street1: 'A 1', street2: 'Flat 2', city: 'Kyiv', region: 'Kyiv', postalCode: '01001' } } });
+		expect(toEsputnikContact(billed, { dedupeOn: 'phone' }).address).toEqual({ region: 'Kyiv', town: 'Kyiv', address: 'A 1, Flat 2', postcode: '01001' });
+	});
+
+	it('needs the chosen identifier and a channel', () => {
+		expect(issuesOf(() => toEsputnikContact({ ...order, customer: { id: 'c', phone: '+380501234567' } }, { dedupeOn: 'email' }))[0].path).toBe('customer.email');
+		expect(issuesOf(() => toEsputnikContact({ ...order, customer: { email: 'a@b.co' } }, { dedupeOn: 'phone' }))[0].path).toBe('customer.phone');
+		expect(issuesOf(() => toEsputnikContact({ ...order, customer: { email: 'a@b.co' } }, { dedupeOn: 'externalCustomerId' }))[0].path).toBe('customer.id');
+		expect(issuesOf(() => toEsputnikContact({ ...order, customer: { id: 'c' } }, { dedupeOn: 'externalCustomerId' }))[0].path).toBe('customer');
+		expect(issuesOf(() => toEsputnikContact(order, { dedupeOn: 'contactId' as 'email' }))[0].path).toBe('options.dedupeOn');
+	});
+
+	it('keys contacts by the identifier (e-mail without case)', () => {
+		const contact = toEsputnikContact(order, { dedupeOn: 'email' });
+		expect(esputnikContactKey(contact, 'email')).toBe('ann@example.com');
+		expect(esputnikContactKey(contact, 'phone')).toBe('0151 2345678');
+		expect(esputnikContactKey(contact, 'externalCustomerId')).toBeUndefined();
+	});
+
+	it('builds the request: dedupeOn sms for phone, contactFields only what every contact carries, segments, at most 3,000', () => {
+		const full = toEsputnikContact(order, { dedupeOn: 'phone' });
+		const bare = toEsputnikContact({ ...order, customer: { phone: '+380501234567' } }, { dedupeOn: 'phone' });
+		const body = toEsputnikContactsRequest([full, bare], { dedupeOn: 'phone', groupNames: [' Customers ', ''] });
+		expect(body.dedupeOn).toBe('sms');
+		expect(body.contactFields).toEqual(['sms']);
+		expect(body.groupNames).toEqual(['Customers']);
+		expect(toEsputnikContactsRequest([full], { dedupeOn: 'email' }).contactFields).toEqual(['firstName', 'lastName', 'email', 'sms', 'address', 'town', 'postcode']);
+		expect(esputnikContactShape(bare)).toBe('sms');
+		expect(ESPUTNIK_CONTACTS_MAX).toBe(3000);
+		expect(issuesOf(() => toEsputnikContactsRequest(Array.from({ length: 3001 }, () => bare), { dedupeOn: 'phone' }))[0].path).toBe('contacts');
+		expect(issuesOf(() => toEsputnikContactsRequest([], { dedupeOn: 'phone' }))[0].path).toBe('contacts');
+	});
+});
+
+describe('ODP identifiers chosen by the user (node 1.2)', () => {
+	it('events: without a choice e-mail, customer_id and phone; with one only what is chosen, the customer ID under the field named', () => {
+		expect(Object.keys(toOdpOrderEvent(order, { action: 'purchase' }).identifiers)).toEqual(['email', 'customer_id', 'phone']);
+		expect(toOdpOrderEvent(order, { action: 'purchase', identifiers: ['email', 'phone'] }).identifiers).toEqual({ email: 'Ann@Example.com', phone: '+491512345678' });
+		expect(toOdpOrderEvent(order, { action: 'purchase', identifiers: ['vuid'], vuid: ' v-1 ', customerIdField: 'shop_customer_id' }).identifiers).toEqual({ vuid: 'v-1', shop_customer_id: 'cust-1' });
+		// A national phone without a country cannot be E.164: an error only when phone is chosen.
+		const national = { ...order, customer: { email: 'a@b.co', phone: '0151 2345678' } };
+		expect(issuesOf(() => toOdpOrderEvent(national, { action: 'purchase', identifiers: ['email', 'phone'] }))[0].path).toBe('customer.phone');
+		expect(toOdpOrderEvent(national, { action: 'purchase', identifiers: ['email'] }).identifiers).toEqual({ email: 'a@b.co' });
+		expect(issuesOf(() => toOdpOrderEvent(order, { action: 'purchase', identifiers: ['vuid'] }))[0]).toEqual({ path: 'customer', message: expect.stringContaining('has none of the identifiers chosen (vuid)') });
+		expect(issuesOf(() => toOdpOrderEvent(order, { action: 'purchase', identifiers: ['email'], customerIdField: 'email' }))[0].path).toBe('options.customerIdField');
+	});
+
+	it('objects: only the chosen e-mail / phone / vuid are written', () => {
+		const record = toOdpOrderObject(order, { identifiers: ['phone', 'vuid'], vuid: 'v-2' });
+		expect(record.email).toBeUndefined();
+		expect(record).toMatchObject({ phone: '+491512345678', vuid: 'v-2' });
+		expect(toOdpOrderObject(order).email).toBe('Ann@Example.com');
 	});
 });

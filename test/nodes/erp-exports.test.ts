@@ -9,9 +9,12 @@ import { join } from 'node:path';
 import type { IDataObject } from 'n8n-workflow';
 
 import { parseCsv } from '../../mapping';
-import { startSandbox } from '../../sandbox';
+import { ODP_DEFAULT_IDENTIFIERS, startSandbox } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
 import { mainOutput, runVendorNode, sandboxCredentials } from './support';
+
+/** ODP versions 1 and 1.1 send customer_id: an account where that identifier was created (a fresh one refuses it). */
+const ODP_WITH_CUSTOMER_ID = [...ODP_DEFAULT_IDENTIFIERS, 'customer_id'];
 
 const rows = parseCsv(readFileSync(join(__dirname, '..', 'fixtures', 'erp', 'kasse-de.csv'), 'utf8'), { delimiter: ';' }) as IDataObject[];
 
@@ -26,7 +29,7 @@ const TOTALS: Record<string, number> = { 'BN-2026110001': 1151.08, 'BN-202611000
 describe('German till export through the four vendor nodes (real engine, sandbox)', () => {
 	let sandbox: Sandbox;
 	beforeAll(async () => {
-		sandbox = await startSandbox({ quiet: true });
+		sandbox = await startSandbox({ quiet: true, odp: { identifiers: ODP_WITH_CUSTOMER_ID } });
 	});
 	afterAll(async () => await sandbox.close());
 	beforeEach(() => sandbox.reset());
@@ -166,7 +169,7 @@ describe.each(OTHERS)('$file through the four vendor nodes (real engine, sandbox
 	const items = parseCsv(readFileSync(join(__dirname, '..', 'fixtures', 'erp', file), 'utf8'), { delimiter }) as IDataObject[];
 	const common = { orderSource: 'flatRows', parsing, erpOptions: erp, options: {} };
 	beforeAll(async () => {
-		sandbox = await startSandbox({ quiet: true });
+		sandbox = await startSandbox({ quiet: true, odp: { identifiers: ODP_WITH_CUSTOMER_ID } });
 	});
 	afterAll(async () => await sandbox.close());
 	beforeEach(() => sandbox.reset());

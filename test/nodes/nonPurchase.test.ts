@@ -1,9 +1,12 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { startSandbox } from '../../sandbox';
+import { ODP_DEFAULT_IDENTIFIERS, startSandbox } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
 import { mainOutput, runVendorNode, sandboxCredentials } from './support';
 import type { VendorNode } from './support';
+
+/** ODP versions 1 and 1.1 send customer_id: an account where that identifier was created (a fresh one refuses it). */
+const ODP_WITH_CUSTOMER_ID = [...ODP_DEFAULT_IDENTIFIERS, 'customer_id'];
 
 /**
  * Issue 12: an order whose status is not a purchase (cancelled, returned, refunded) sent to a purchase
@@ -13,7 +16,7 @@ import type { VendorNode } from './support';
 describe('orders that are not a purchase, sent to purchase operations', () => {
 	let sandbox: Sandbox;
 	beforeAll(async () => {
-		sandbox = await startSandbox({ quiet: true, odpRateLimitPerSecond: 0 });
+		sandbox = await startSandbox({ quiet: true, odpRateLimitPerSecond: 0, odp: { identifiers: ODP_WITH_CUSTOMER_ID } });
 	});
 	afterAll(async () => await sandbox.close());
 	beforeEach(() => sandbox.reset());

@@ -2,9 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { parseCsv } from '../../mapping';
-import { startSandbox } from '../../sandbox';
+import { ODP_DEFAULT_IDENTIFIERS, startSandbox } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
 import { mainOutput, runVendorNode, sandboxCredentials } from './support';
+
+/** ODP versions 1 and 1.1 send customer_id: an account where that identifier was created (a fresh one refuses it). */
+const ODP_WITH_CUSTOMER_ID = [...ODP_DEFAULT_IDENTIFIERS, 'customer_id'];
 
 const fixture = (name: string) => readFileSync(join(__dirname, '..', 'fixtures', 'mapping', name), 'utf8');
 
@@ -12,7 +15,7 @@ const fixture = (name: string) => readFileSync(join(__dirname, '..', 'fixtures',
 describe('order sources in the nodes', () => {
 	let sandbox: Sandbox;
 	beforeAll(async () => {
-		sandbox = await startSandbox({ quiet: true, odpRateLimitPerSecond: 0 });
+		sandbox = await startSandbox({ quiet: true, odpRateLimitPerSecond: 0, odp: { identifiers: ODP_WITH_CUSTOMER_ID } });
 	});
 	afterAll(async () => await sandbox.close());
 	beforeEach(() => sandbox.reset());

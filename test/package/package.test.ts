@@ -41,6 +41,27 @@ describe('the published package', () => {
 		for (const entry of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) expect(existsSync(join(root, entry))).toBe(true);
 	});
 
+	it("n8n's package loader gives each node search aliases from its codex file (issue 17: searching \"order\" found none)", async () => {
+		// The loader n8n 2.41 uses for installed community packages, reading the built dist/.
+		const { PackageDirectoryLoader } = await import('n8n-core');
+		const loader = new PackageDirectoryLoader(root);
+		await loader.loadAll();
+		const aliases = Object.fromEntries(
+			loader.types.nodes.map((description) => [description.name, (description.codex?.alias ?? []).map((a) => a.toLowerCase())]),
+		);
+		expect(Object.keys(aliases).sort()).toEqual(['algonomy', 'esputnik', 'optimizelyDataPlatform', 'optimizelyRecs']);
+		// What a low-code user types into the nodes panel, per node.
+		const searched: Record<string, string[]> = {
+			algonomy: ['order', 'purchase', 'ecommerce', 'e-commerce', 'pos', 'erp', 'richrelevance', 'recommendations'],
+			esputnik: ['order', 'purchase', 'ecommerce', 'e-commerce', 'pos', 'erp', 'cdp'],
+			optimizelyDataPlatform: ['order', 'purchase', 'refund', 'ecommerce', 'e-commerce', 'pos', 'erp', 'zaius', 'odp', 'optimizely', 'cdp'],
+			optimizelyRecs: ['order', 'purchase', 'ecommerce', 'e-commerce', 'pos', 'erp', 'optimizely', 'recommendations'],
+		};
+		for (const [node, words] of Object.entries(searched)) {
+			expect({ node, missing: words.filter((word) => !aliases[node].includes(word)) }).toEqual({ node, missing: [] });
+		}
+	});
+
 	it('the mapping library imports nothing from n8n', () => {
 		for (const file of sourceFiles(join(root, 'mapping'))) {
 			const text = readFileSync(file, 'utf8');

@@ -5,13 +5,16 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { startSandbox } from '../../sandbox';
+import { startSandbox, ODP_DEFAULT_IDENTIFIERS } from '../../sandbox';
 import type { Sandbox, Vendor } from '../../sandbox';
 import { erpRows, sandboxCredentials } from '../nodes/support';
 import type { VendorNode } from '../nodes/support';
 import { malformedInputs, prototypeState, TEMPLATES } from './malformed';
 import type { TemplateKind } from './malformed';
 import { acceptance, outputsOf, pairingFigures, printTable, runNode, seconds } from './support';
+
+/** ODP version 1 sends customer_id: an account where that identifier was created (a fresh one refuses it). */
+const ODP_WITH_CUSTOMER_ID = [...ODP_DEFAULT_IDENTIFIERS, 'customer_id'];
 
 const MALFORMED = 2000;
 const GOOD = 300;
@@ -124,7 +127,7 @@ describe(`bad input in the n8n engine: ${MALFORMED} malformed + ${GOOD} good ite
 	const before = prototypeState();
 
 	beforeAll(async () => {
-		sandbox = await startSandbox({ quiet: true, odpRateLimitPerSecond: 0 });
+		sandbox = await startSandbox({ quiet: true, odpRateLimitPerSecond: 0, odp: { identifiers: ODP_WITH_CUSTOMER_ID } });
 	});
 	afterAll(async () => {
 		await sandbox?.close();
@@ -227,7 +230,7 @@ describe(`bad input in the n8n engine: ${MALFORMED} malformed + ${GOOD} good ite
 describe('bad input in the n8n engine: minimal cases found by the generator', () => {
 	let sandbox: Sandbox;
 	beforeAll(async () => {
-		sandbox = await startSandbox({ quiet: true });
+		sandbox = await startSandbox({ quiet: true, odp: { identifiers: ODP_WITH_CUSTOMER_ID } });
 	});
 	afterAll(async () => await sandbox?.close());
 

@@ -131,6 +131,8 @@ describe(`faults: ${ORDERS} orders per operation, 10% 5xx, 5% 429 (Retry-After 1
 			},
 			// The injected 429s exercise Retry-After; the sandbox's own 10/s ODP limit would only slow the run.
 			odpRateLimitPerSecond: 0,
+			// ODP version 1 sends customer_id: an account where that identifier was created.
+			odpIdentifiers: ['email', 'phone', 'vuid', 'zaius_id', 'customer_id'],
 		});
 	});
 

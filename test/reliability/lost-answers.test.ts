@@ -6,12 +6,15 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { startSandbox } from '../../sandbox';
+import { startSandbox, ODP_DEFAULT_IDENTIFIERS } from '../../sandbox';
 import type { Sandbox, Vendor } from '../../sandbox';
 import { erpRows, sandboxCredentials } from '../nodes/support';
 import type { VendorNode } from '../nodes/support';
 import { startLossyProxy } from './lossy-proxy';
 import { acceptance, outputsOf, pairingFigures, printTable, runNode } from './support';
+
+/** ODP version 1 sends customer_id: an account where that identifier was created (a fresh one refuses it). */
+const ODP_WITH_CUSTOMER_ID = [...ODP_DEFAULT_IDENTIFIERS, 'customer_id'];
 
 const LOSE_EVERY = 25;
 const AMBIGUOUS = /connection failed \(ECONNRESET\); not retried because the vendor may already have applied this request/;
@@ -99,7 +102,7 @@ describe(`lost answers: the vendor accepts, then every ${LOSE_EVERY}th answer is
 	const figures: Array<Record<string, string | number>> = [];
 
 	beforeAll(async () => {
-		sandbox = await startSandbox({ quiet: true, odpRateLimitPerSecond: 0 });
+		sandbox = await startSandbox({ quiet: true, odpRateLimitPerSecond: 0, odp: { identifiers: ODP_WITH_CUSTOMER_ID } });
 	});
 	afterAll(async () => {
 		await sandbox?.close();

@@ -7,7 +7,7 @@
 import harness = require('../../harness/n8n');
 import type { N8nHome } from '../../harness/n8n';
 
-import { startSandbox } from '../../sandbox';
+import { ODP_DEFAULT_IDENTIFIERS, startSandbox } from '../../sandbox';
 import type { ReceivedRequest, Sandbox } from '../../sandbox';
 import { printTable, seconds, trafficFigures } from './support';
 
@@ -105,6 +105,8 @@ describe(`real n8n 2.41.1: ${ORDERS} orders through ODP purchase and refund even
 		sandbox = await startSandbox({
 			quiet: true,
 			odpRateLimitPerSecond: 0,
+			// The version-1 node sends customer_id: an ODP account that has that identifier.
+			odp: { identifiers: [...ODP_DEFAULT_IDENTIFIERS, 'customer_id'] },
 			faults: { odp: { seed: 41, serverErrorRate: 0.1, rateLimitRate: 0.05, retryAfterSeconds: 1, dropRate: 0.01 } },
 		});
 	}, INSTALL_TIMEOUT_MS);

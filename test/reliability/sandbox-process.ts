@@ -37,6 +37,8 @@ function transpileSandbox(): string {
 export interface ProcessSandboxOptions {
 	faults?: Partial<Record<Vendor, FaultConfig>>;
 	odpRateLimitPerSecond?: number;
+	/** ODP identifier fields of the account (default: the sandbox's, those of a fresh account). */
+	odpIdentifiers?: string[];
 }
 
 /** The parts of `Sandbox` the reliability tests use, served by a sandbox in a child process. */
@@ -53,6 +55,7 @@ export async function startProcessSandbox(options: ProcessSandboxOptions = {}): 
 	const outDir = transpileSandbox();
 	const args = [join(outDir, 'cli.js'), '--port', '0', '--quiet', '--faults', JSON.stringify(options.faults ?? {})];
 	if (options.odpRateLimitPerSecond !== undefined) args.push('--odp-rate-limit', String(options.odpRateLimitPerSecond));
+	if (options.odpIdentifiers !== undefined) args.push('--odp-identifiers', options.odpIdentifiers.join(','));
 	const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
 	let output = '';
 	const url = await new Promise<string>((resolve, reject) => {

@@ -92,6 +92,8 @@ const CUSTOM_URLS = [
 	'HTTPS://proxy.example.com',
 	'http://127.0.0.1:8787',
 	'http://localhost:8787/api',
+	'http://127.0.0.1:8787/v3/',
+	'https://proxy.example.com/prefix/API',
 	'http://[::1]:8787',
 	'http://127.1:8787',
 	'http://example.com',
@@ -162,7 +164,29 @@ describe('transport security', () => {
 				].map(async ([expression, credentials]) => String(await evaluate(expression as string, credentials as Record<string, unknown>))),
 			);
 			const testAccepted = testUrls[0] !== REFUSED_PLACEHOLDER;
-			if (new Set(testUrls).size !== 1) disagreements.push(`${url}: the four credential tests disagree (${testUrls.join(' | ')})`);
+			// Issue 17: each vendor puts its own path on a custom URL (eSputnik /api, ODP /v3, Recs none,
+			// Algonomy as given); without it the four credential tests must say the same.
+			const withoutVendorPath = testUrls.map((testUrl) => testUrl.replace(/\/(api|v3)$/i, ''));
+			if (new Set(withoutVendorPath).size !== 1) disagreements.push(`${url}: the four credential tests disagree (${testUrls.join(' | ')})`);
+			// And where both accept the URL, each vendor's node URL is its credential test's URL (where
+			// only one side accepts, the table below says so, as before).
+			const nodeUrls = [
+				() => optimizelyRecsBaseUrl({ environment: 'custom', baseUrl: url }),
+				() => algonomyBaseUrl({ environment: 'custom', baseUrl: url }),
+				() => esputnikBaseUrl({ environment: 'custom', baseUrl: url }),
+				() => odpBaseUrl({ region: 'custom', baseUrl: url }),
+			].map((resolve) => {
+				try {
+					return new URL(resolve()).href;
+				} catch {
+					return REFUSED_PLACEHOLDER;
+				}
+			});
+			testUrls.forEach((testUrl, index) => {
+				const normalised = testUrl === REFUSED_PLACEHOLDER ? testUrl : new URL(testUrl).href;
+				const bothAccept = normalised !== REFUSED_PLACEHOLDER && nodeUrls[index] !== REFUSED_PLACEHOLDER;
+				if (bothAccept && normalised !== nodeUrls[index]) disagreements.push(`${url}: vendor ${index} node ${nodeUrls[index]} vs credential test ${testUrl}`);
+			});
 			const plainRemote = /^\s*http:/i.test(url) && !hostIsLoopback(url);
 			if (plainRemote && (nodeAccepted || testAccepted)) unsafeAccepted.push(url);
 			const agree = nodeAccepted === testAccepted;

@@ -1,5 +1,5 @@
-import { ESPUTNIK_EVENT_MAX_BYTES, startSandbox, type Sandbox } from '../../sandbox';
-import { basicAuth, call, credentials, esputnikAuth, fixture } from './helpers';
+import { ESPUTNIK_CONTACTS_MAX, ESPUTNIK_EVENT_MAX_BYTES, startSandbox, type Sandbox } from '../../sandbox';
+import { basicAuth, call, credentials, esputnikAuth, fixture, manualClock } from './helpers';
 
 const EVENT = '/api/v1/event';
 const ORDERS = '/api/v1/orders';
@@ -120,7 +120,10 @@ describe('eSputnik v1/event', () => {
 		const unknown = await call(sandbox.url + EVENT, { headers: esputnikAuth(), body: update });
 		expect(unknown.status).toBe(400);
 		expect(unknown.json.message).toContain('param externalCustomerId is required');
+		// The order exists only once an event of an existing contact created it.
+		sandbox.addEsputnikContacts([{ phone: '380501234567' }]);
 		expect((await call(sandbox.url + EVENT, { headers: esputnikAuth(), body: orderCreated() })).status).toBe(200);
+		expect(sandbox.esputnikEvents().saved).toHaveLength(1);
 		expect((await call(sandbox.url + EVENT, { headers: esputnikAuth(), body: update })).status).toBe(200);
 	});
 
@@ -196,6 +199,102 @@ describe('eSputnik v1/account/info', () => {
 			expect((await call(`${faulty.url}/api/v1/account/info`, { headers: esputnikAuth() })).status).toBe(200);
 		} finally {
 			await faulty.close();
+		}
+	});
+});
+
+describe('eSputnik contacts: events of unknown contacts are taken and ignored, like the vendor', () => {
+	const CONTACTS = '/api/v1/contacts';
+	const contact = (email: string, phone?: string) => ({ channels: [{ type: 'email', value: email }, ...(phone ? [{ type: 'sms', value: phone }] : [])], firstName: 'Ann' });
+	const eventFor = (name: string, value: string) => ({ eventTypeKey: 'orderCreated', keyValue: value, params: [{ name, value }, ...orderCreated().params.filter((param) => param.name !== 'phone')] });
+
+	test('an event for an unknown contact is answered 200 and not saved; the control API shows it as ignored', async () => {
+		const answer = await call(sandbox.url + EVENT, { headers: esputnikAuth(), body: orderCreated() });
+		expect(answer.status).toBe(200);
+		const [record] = sandbox.received('esputnik');
+		expect(record).toMatchObject({ accepted: true, saved: false, note: expect.stringContaining('no contact') });
+		const control = await call(`${sandbox.url}/_sandbox/esputnik/events`, { method: 'GET' });
+		expect(control.json.saved).toHaveLength(0);
+		expect(control.json.ignored).toHaveLength(1);
+		// An orderUpdated that only updates still needs the order, which the ignored event did not create.
+		const update = { eventTypeKey: 'orderUpdated', keyValue: '380501234567', params: [{ name: 'externalOrderId', value: '12345679' }] };
+		expect((await call(sandbox.url + EVENT, { headers: esputnikAuth(), body: update })).status).toBe(400);
+	});
+
+	test('v1/contacts imports asynchronously: IMPORTING until the import delay passed, then FINISHED and the contact exists', async () => {
+		const clock = manualClock();
+		const timed = await startSandbox({ quiet: true, clock: clock.now, esputnik: { importDelayMs: 1000 } });
+		try {
+			const posted = await call(timed.url + CONTACTS, { headers: esputnikAuth(), body: { contacts: [contact('Ann@Example.com')], dedupeOn: 'email' } });
+			expect(posted.status).toBe(200);
+			const sessionId = posted.json.asyncSessionId as string;
+			expect(typeof sessionId).toBe('string');
+			const status = async () => (await call(`${timed.url}/api/v1/importstatus/${sessionId}`, { method: 'GET', headers: esputnikAuth() })).json.status;
+			expect(await status()).toBe('IMPORTING');
+			// Before the import finished the contact does not exist: the event is ignored.
+			await call(timed.url + EVENT, { headers: esputnikAuth(), body: eventFor('email', 'ann@example.com') });
+			expect(timed.esputnikEvents().ignored).toHaveLength(1);
+			clock.advance(1000);
+			expect(await status()).toBe('FINISHED');
+			expect(timed.esputnikContacts()).toEqual([{ id: 1, email: 'Ann@Example.com', firstName: 'Ann' }]);
+			// E-mail matched without case, in a param the vendor searches by default.
+			await call(timed.url + EVENT, { headers: esputnikAuth(), body: eventFor('Email', 'ann@example.com') });
+			expect(timed.esputnikEvents().saved).toHaveLength(1);
+			expect((await call(`${timed.url}/api/v1/importstatus/nope`, { method: 'GET', headers: esputnikAuth() })).status).toBe(404);
+		} finally {
+			await timed.close();
+		}
+	});
+
+	test('contacts are updated, not duplicated, by the dedupeOn identifier; at most 3,000 per request', async () => {
+		const instant = await startSandbox({ quiet: true, esputnik: { importDelayMs: 0 } });
+		try {
+			for (const phone of ['+380501111111', '+380502222222']) {
+				expect((await call(instant.url + CONTACTS, { headers: esputnikAuth(), body: { contacts: [contact('a@b.co', phone)], dedupeOn: 'email' } })).status).toBe(200);
+			}
+			expect(instant.esputnikContacts()).toEqual([{ id: 1, email: 'a@b.co', phone: '+380502222222', firstName: 'Ann' }]);
+			const many = (count: number) => ({ contacts: Array.from({ length: count }, (_, index) => contact(`c${index}@b.co`)) });
+			expect((await call(instant.url + CONTACTS, { headers: esputnikAuth(), body: many(ESPUTNIK_CONTACTS_MAX) })).status).toBe(200);
+			const over = await call(instant.url + CONTACTS, { headers: esputnikAuth(), body: many(ESPUTNIK_CONTACTS_MAX + 1) });
+			expect(over.status).toBe(400);
+			expect(over.json.message).toContain('3000');
+			const noChannel = await call(instant.url + CONTACTS, { headers: esputnikAuth(), body: { contacts: [{ firstName: 'x' }] } });
+			expect(noChannel.status).toBe(400);
+			expect(noChannel.json.message).toContain('channels');
+			expect((await call(instant.url + CONTACTS, { headers: basicAuth('nope'), body: many(1) })).status).toBe(401);
+		} finally {
+			await instant.close();
+		}
+	});
+
+	test('externalCustomerId identifies a contact only when the account is set up for it; v1/orders creates contacts', async () => {
+		for (const identifyByExternalCustomerId of [false, true]) {
+			const box = await startSandbox({ quiet: true, esputnik: { identifyByExternalCustomerId } });
+			try {
+				expect((await call(box.url + ORDERS, { headers: esputnikAuth(), body: fixture('esputnik-orders.json') })).status).toBe(200);
+				const [created] = box.esputnikContacts();
+				expect(created.externalCustomerId).toBeDefined();
+				const event = { eventTypeKey: 'orderCreated', keyValue: created.externalCustomerId as string, params: orderCreated().params.filter((param) => param.name !== 'phone').map((param) => (param.name === 'externalCustomerId' ? { ...param, value: created.externalCustomerId as string } : param)) };
+				await call(box.url + EVENT, { headers: esputnikAuth(), body: event });
+				expect(box.esputnikEvents().saved).toHaveLength(identifyByExternalCustomerId ? 1 : 0);
+			} finally {
+				await box.close();
+			}
+		}
+	});
+
+	test('contacts given to the sandbox exist from the start and after a reset; the control API adds more', async () => {
+		const box = await startSandbox({ quiet: true, esputnik: { contacts: [{ phone: '380501234567' }] } });
+		try {
+			box.reset();
+			await call(box.url + EVENT, { headers: esputnikAuth(), body: orderCreated() });
+			expect(box.esputnikEvents().saved).toHaveLength(1);
+			const added = await call(`${box.url}/_sandbox/esputnik/contacts`, { body: [{ email: 'x@y.co' }] });
+			expect(added.status).toBe(200);
+			expect(added.json.map((entry: { email?: string }) => entry.email)).toEqual([undefined, 'x@y.co']);
+			expect((await call(`${box.url}/_sandbox/esputnik/contacts`, { body: [{ name: 'no identifier' }] })).status).toBe(400);
+		} finally {
+			await box.close();
 		}
 	});
 });

@@ -198,3 +198,31 @@ describe('ODP rate limit', () => {
 		}
 	});
 });
+
+describe('ODP identifiers: only those that exist in the account', () => {
+	test('a fresh account (the default) knows email, phone, vuid and zaius_id and refuses others by index', async () => {
+		const known = { ...purchase(), identifiers: { email: 'a@b.co', phone: '+441234567890', vuid: 'v-1', zaius_id: 'z-1' } };
+		expect((await call(sandbox.url + EVENTS, { headers: odpHeaders(), body: known })).status).toBe(202);
+		const unknown = { ...purchase(), identifiers: { email: 'a@b.co', customer_id: 'c-1' } };
+		const answer = await call(sandbox.url + EVENTS, { headers: odpHeaders(), body: [known, unknown] });
+		expect(answer.status).toBe(400);
+		expect(answer.json.detail.invalids).toEqual([{ event: 1, message: expect.stringContaining('identifiers.customer_id is not an identifier of this account') }]);
+	});
+
+	test('the list is configurable per sandbox; orders-object fields outside the schema must be identifiers', async () => {
+		const custom = await startSandbox({ quiet: true, odpRateLimitPerSecond: 0, odp: { identifiers: ['email', 'customer_id'] } });
+		try {
+			const withId = { ...purchase(), identifiers: { customer_id: 'c-1' } };
+			expect((await call(custom.url + EVENTS, { headers: odpHeaders(), body: withId })).status).toBe(202);
+			const withPhone = { ...purchase(), identifiers: { phone: '+441234567890' } };
+			expect((await call(custom.url + EVENTS, { headers: odpHeaders(), body: withPhone })).status).toBe(400);
+			expect((await call(custom.url + ORDERS, { headers: odpHeaders(), body: [{ order_id: '1', customer_id: 'c-1', email: 'a@b.co' }] })).status).toBe(202);
+			const stray = await call(custom.url + ORDERS, { headers: odpHeaders(), body: [{ order_id: '1', crm_id: 'c-1' }] });
+			expect(stray.status).toBe(400);
+			expect(stray.json.detail.invalids[0]).toEqual({ record: 0, message: expect.stringContaining('crm_id is not a field of the orders object') });
+		} finally {
+			await custom.close();
+		}
+		await expect(startSandbox({ quiet: true, odp: { identifiers: ['Bad-Name'] } })).rejects.toThrow('odp.identifiers');
+	});
+});
