@@ -288,7 +288,7 @@ async function backfillBench(config, { home, sandbox, credentials, log }) {
 	const results = { orders: config.orders, rows: config.orders * config.lines, chunkOrders: config.chunkOrders, chunks: plans[0].chunks.length, latencyMs: config.latencyMs ?? 0, nodeVersion: info.defaultVersion, runs: [] };
 	for (const plan of plans) {
 		await sandbox.reset();
-		await ledgerDb(home, { op: 'seed', workflowId: plan.sub.id, context: plan.context, orders: 0, entriesPerOrder: 3 });
+		await ledgerDb(home, { op: 'seed', workflowId: plan.sub.id, context: plan.context, orders: 0, entriesPerOrder: 2 });
 		log(`back-fill: ${config.orders.toLocaleString('en-US')} orders in ${plan.chunks.length} chunks of ${config.chunkOrders.toLocaleString('en-US')}, ledger ${plan.ledgerOn ? 'on' : 'off'}`);
 		const execution = await runner.execute(home, plan.parent.id, {
 			sampleMemory: true,
@@ -316,7 +316,7 @@ async function backfillBench(config, { home, sandbox, credentials, log }) {
 		};
 		results.runs.push(run);
 		log(`  ledger ${plan.ledgerOn ? 'on' : 'off'}: execution ${(execution.executionMs / 1000).toFixed(1)} s, n8n peak RSS ${Math.round(execution.memory.mainPeakDuringExecutionKb / 1024)} MiB, tree ${Math.round(execution.memory.treePeakDuringExecutionKb / 1024)} MiB, ledger ${ledger.entries} entries`);
-		await ledgerDb(home, { op: 'seed', workflowId: plan.sub.id, context: plan.context, orders: 0, entriesPerOrder: 3 });
+		await ledgerDb(home, { op: 'seed', workflowId: plan.sub.id, context: plan.context, orders: 0, entriesPerOrder: 2 });
 	}
 	return results;
 }

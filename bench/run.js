@@ -54,9 +54,9 @@ const CONFIGS = {
 			runs: { ours: 3, raw: 3, noop: 3, http: 1 },
 		},
 		memory: { orders: 100000, operation: 'odpEvents' },
-		// 2,000 fresh orders per run (4 ODP requests); the ledger seeded with N recorded orders, 3 entries each (c|, o|, s|).
+		// 2,000 fresh orders per run (4 ODP requests); the ledger seeded with N recorded orders, 2 entries each (c|, s|; main since bd770f7).
 		// One run at 1,000,000 (~35 s, its cost dwarfs the noise); 20 ms with --ledger-latencies 0,20 (+1.5 min).
-		ledger: { orders: 2000, lines: 3, sizes: [0, 100000, 1000000], entriesPerOrder: 3, latencies: [0], runs: 3, runsBySize: { 1000000: 1 } },
+		ledger: { orders: 2000, lines: 3, sizes: [0, 100000, 1000000], entriesPerOrder: 2, latencies: [0], runs: 3, runsBySize: { 1000000: 1 } },
 		// Opt-in (--backfill): 500,000 orders = 1.5 million ERP rows, one sub-workflow execution per 50,000-order chunk.
 		backfill: { orders: 500000, chunkOrders: 50000, lines: 3, latencyMs: 0, compareWithout: true, timeoutMinutes: 120 },
 	},
@@ -72,7 +72,7 @@ const CONFIGS = {
 			runs: { ours: 1, raw: 1, noop: 1, http: 1 },
 		},
 		memory: undefined,
-		ledger: { orders: 20, lines: 3, sizes: [0, 1000], entriesPerOrder: 3, latencies: [0], runs: 1 },
+		ledger: { orders: 20, lines: 3, sizes: [0, 1000], entriesPerOrder: 2, latencies: [0], runs: 1 },
 		backfill: { orders: 40, chunkOrders: 20, lines: 3, latencyMs: 0, compareWithout: false, timeoutMinutes: 10 },
 	},
 };

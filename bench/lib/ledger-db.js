@@ -23,8 +23,8 @@ const HARNESS_MODULES = path.join(__dirname, '..', '..', '.harness', 'n8n', 'nod
 // eslint-disable-next-line import/no-dynamic-require
 const sqlite3 = require(path.join(HARNESS_MODULES, 'sqlite3'));
 
-/** The kinds of entries one recorded event order leaves (LEDGER-SPEC: claimed, owner, accepted). */
-const KINDS = ['c', 'o', 's'];
+/** The entries one recorded event order leaves: claimed and accepted (main since bd770f7; the owner key is one per claim call), then owner. */
+const KINDS = ['c', 's', 'o'];
 
 /** md5 base64, as n8n's DeduplicationHelper.createValueHash does. */
 const hash = (text) => crypto.createHash('md5').update(text).digest('base64');
