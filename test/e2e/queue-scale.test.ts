@@ -6,7 +6,7 @@
  * 1. A back-fill of 50,000 orders as 10 webhook executions of 5,000 (Webhook → Code → ODP 1.2 send
  *    order event, sent-orders ledger on): every order accepted by ODP exactly once, executions on
  *    both workers.
- * 2. Algonomy with tokens that stop working every 3 s, six executions of 1,000 orders at once on two
+ * 2. Algonomy with tokens that stop working every 2 s, six executions of 2,000 orders at once on two
  *    workers: no order lost or doubled, token requests counted and bounded (no storm).
  * 3. kill -9 of the worker running a slow ODP 1.2 execution of 10,000 orders: what n8n does with the
  *    interrupted execution (asserted, see the case), then the user's re-run on the other worker: no
@@ -38,13 +38,15 @@ if (missing.length && !isRoot) {
 const BACKFILL_FIRST_ID = 1_000_000;
 const BACKFILL_CHUNKS = 10;
 const BACKFILL_CHUNK = 5_000;
-// Case 2: 6 executions × 1,000 orders, ids 2,000,000 …; batches of 10, 4 lanes.
+// Case 2: 6 executions × 2,000 orders, ids 2,000,000 …; batches of 10, 4 lanes; Algonomy answers
+// after 100 ms, so each execution takes 200 requests / 4 lanes × 100 ms ≥ 5 s: several token lifetimes.
 const ALGONOMY_FIRST_ID = 2_000_000;
 const ALGONOMY_EXECUTIONS = 6;
-const ALGONOMY_ORDERS = 1_000;
+const ALGONOMY_ORDERS = 2_000;
 const ALGONOMY_BATCH = 10;
 const ALGONOMY_LANES = 4;
-const TOKEN_EXPIRY_SECONDS = 3;
+const ALGONOMY_LATENCY_MS = 100;
+const TOKEN_EXPIRY_SECONDS = 2;
 // Case 3: 10,000 orders, ids 3,000,000 …; ODP answers after 2 s.
 const KILL_FIRST_ID = 3_000_000;
 const KILL_ORDERS = 10_000;
@@ -305,8 +307,8 @@ describeQueue('queue mode at scale: main + 2 workers, Postgres, Redis (real n8n)
 
 	// ---------------------------------------------------------------------------------------------
 	it(`2. Algonomy, tokens expiring every ${TOKEN_EXPIRY_SECONDS} s, ${ALGONOMY_EXECUTIONS} executions on two workers: no order lost or doubled, no token storm`, async () => {
-		// Some latency so the run spans several token lifetimes on a fast machine too.
-		sandbox.setFaults('algonomy', { tokenExpirySeconds: TOKEN_EXPIRY_SECONDS, latencyMs: 40 });
+		// Latency so the run spans several token lifetimes on a fast machine too.
+		sandbox.setFaults('algonomy', { tokenExpirySeconds: TOKEN_EXPIRY_SECONDS, latencyMs: ALGONOMY_LATENCY_MS });
 		const before = startedOn();
 		const started = Date.now();
 		const answers = await Promise.all(
@@ -325,7 +327,7 @@ describeQueue('queue mode at scale: main + 2 workers, Postgres, Redis (real n8n)
 		const ids = algonomyOrderIds(records);
 		expect(repeated(ids)).toEqual([]);
 		expect(sorted(ids)).toEqual(sorted(range(ALGONOMY_FIRST_ID, ALGONOMY_EXECUTIONS * ALGONOMY_ORDERS)));
-		// Written out: 1,000 orders in batches of 10 = 100 accepted imports per execution.
+		// Written out: 2,000 orders in batches of 10 = 200 accepted imports per execution.
 		expect(dataRequests.filter((record) => record.accepted).length).toBe(ALGONOMY_EXECUTIONS * (ALGONOMY_ORDERS / ALGONOMY_BATCH));
 		// Tokens did expire during the run (else nothing was tested) and every token request succeeded.
 		expect(unauthorized.length).toBeGreaterThan(0);
