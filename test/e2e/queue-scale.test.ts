@@ -91,6 +91,7 @@ const ORDERS_CODE = [
 const SUMMARY_CODE = [
 	'const groups = {};',
 	'const errors = [];',
+	'const messages = [];',
 	'const items = $input.all();',
 	'for (const item of items) {',
 	'\tconst json = item.json;',
@@ -106,6 +107,8 @@ interface Summary {
 	items: number;
 	groups: Record<string, string[]>;
 	errors: unknown[];
+	/** Distinct messages of skipped items. */
+	messages: string[];
 }
 
 /** Webhook (answers with the last node) → Orders (Code) → vendor node → Summary (Code). */
@@ -275,33 +278,57 @@ describeQueue('queue mode at scale: main + 2 workers, Postgres, Redis (real n8n)
 	it('1. back-fill of 50,000 orders in 10 executions on two workers: every order at ODP exactly once, both workers ran some', async () => {
 		const before = startedOn();
 		const started = Date.now();
-		const answers = await Promise.all(
-			Array.from({ length: BACKFILL_CHUNKS }, (_, chunk) => post(WORKFLOWS.backfill, BACKFILL_FIRST_ID + chunk * BACKFILL_CHUNK, BACKFILL_CHUNK)),
-		);
+		const chunkFirst = (chunk: number) => BACKFILL_FIRST_ID + chunk * BACKFILL_CHUNK;
+		const answers = await Promise.all(Array.from({ length: BACKFILL_CHUNKS }, (_, chunk) => post(WORKFLOWS.backfill, chunkFirst(chunk), BACKFILL_CHUNK)));
 		const elapsedMs = Date.now() - started;
 		for (const answer of answers) {
 			expect(answer.status).toBe(200);
 			expect(answer.summary.errors).toEqual([]);
 			expect(answer.summary.items).toBe(BACKFILL_CHUNK);
-			expect(Object.keys(answer.summary.groups)).toEqual(['sent/recorded']);
+			expect(Object.keys(answer.summary.groups).filter((key) => !['sent/recorded', 'skipped/claimedElsewhere'].includes(key))).toEqual([]);
 		}
+		// What ODP got is exactly what the executions say they sent: nothing reported skipped was sent.
+		const sentFirst = answers.flatMap((answer) => answer.summary.groups['sent/recorded'] ?? []);
+		const idsFirst = odpEventOrderIds(sandbox.received('odp'));
+		expect(repeated(idsFirst)).toEqual([]);
+		expect(sorted(idsFirst)).toEqual(sorted(sentFirst));
+		// Observed: ten executions of one ODP node at once overwrite each other's ledger writes (n8n's
+		// deduplication store is one read-modify-write list per node); orders whose claim was lost six
+		// times are skipped "claimedElsewhere" with "run again". The user posts those chunks again.
+		const claimedElsewhere = answers.flatMap((answer) => answer.summary.groups['skipped/claimedElsewhere'] ?? []);
+		const messages = [...new Set(answers.flatMap((answer) => answer.summary.messages))];
+		let rerunChunks = answers.map((answer, chunk) => (answer.summary.groups['skipped/claimedElsewhere'] ? chunk : -1)).filter((chunk) => chunk >= 0);
+		const reruns: number[] = [];
+		for (let round = 0; rerunChunks.length > 0 && round < 3; round++) {
+			reruns.push(rerunChunks.length);
+			const again = await Promise.all(rerunChunks.map((chunk) => post(WORKFLOWS.backfill, chunkFirst(chunk), BACKFILL_CHUNK)));
+			for (const answer of again) {
+				expect(answer.status).toBe(200);
+				expect(answer.summary.errors).toEqual([]);
+				expect(Object.keys(answer.summary.groups).filter((key) => !['sent/recorded', 'skipped/sentBefore', 'skipped/claimedElsewhere'].includes(key))).toEqual([]);
+			}
+			rerunChunks = rerunChunks.filter((_, index) => again[index].summary.groups['skipped/claimedElsewhere']);
+		}
+		expect(rerunChunks).toEqual([]);
 		const ids = odpEventOrderIds(sandbox.received('odp'));
 		expect(repeated(ids)).toEqual([]);
 		expect(ids.length).toBe(BACKFILL_CHUNKS * BACKFILL_CHUNK);
 		expect(sorted(ids)).toEqual(sorted(range(BACKFILL_FIRST_ID, BACKFILL_CHUNKS * BACKFILL_CHUNK)));
+		const executions = BACKFILL_CHUNKS + reruns.reduce((sum, count) => sum + count, 0);
 		// Both workers ran back-fill executions, none ran on both, and main ran none.
 		const after = startedOn();
 		const perWorker = after.map((ids, index) => ids.slice(before[index].length));
 		expect(perWorker[0].length).toBeGreaterThan(0);
 		expect(perWorker[1].length).toBeGreaterThan(0);
-		expect(perWorker[0].length + perWorker[1].length).toBe(BACKFILL_CHUNKS);
+		expect(perWorker[0].length + perWorker[1].length).toBe(executions);
 		expect(perWorker[0].filter((id) => perWorker[1].includes(id))).toEqual([]);
 		expect(setup!.main.output()).not.toMatch(/Worker started execution/);
 		const odpStats = sandbox.stats().vendors.odp;
 		figures.push(
 			`back-fill: ${BACKFILL_CHUNKS * BACKFILL_CHUNK} orders in ${(elapsedMs / 1000).toFixed(1)} s ` +
 				`(${Math.round((BACKFILL_CHUNKS * BACKFILL_CHUNK) / (elapsedMs / 1000))} orders/s), executions per worker ${perWorker.map((ids) => ids.length).join(' + ')}, ` +
-				`ODP requests ${odpStats.requests} (${JSON.stringify(odpStats.byStatus)})`,
+				`ODP requests ${odpStats.requests} (${JSON.stringify(odpStats.byStatus)}); first pass skipped ${claimedElsewhere.length} orders claimedElsewhere ` +
+				`(${JSON.stringify(messages)}), chunks posted again per round ${JSON.stringify(reruns)}`,
 		);
 	}, 5 * 60 * 1000);
 
@@ -350,7 +377,7 @@ describeQueue('queue mode at scale: main + 2 workers, Postgres, Redis (real n8n)
 	}, 5 * 60 * 1000);
 
 	// ---------------------------------------------------------------------------------------------
-	it('3. kill -9 of the worker running 10,000 ODP orders: n8n does not re-run the job and marks the execution crashed; the re-run sends none twice', async () => {
+	it('3. kill -9 of the worker running 10,000 ODP orders: n8n does not re-run the job and ends the execution in "error"; the re-run sends none twice', async () => {
 		const expectedIds = range(KILL_FIRST_ID, KILL_ORDERS);
 		sandbox.setFaults('odp', { latencyMs: KILL_LATENCY_MS });
 		const before = startedOn();
@@ -417,31 +444,38 @@ describeQueue('queue mode at scale: main + 2 workers, Postgres, Redis (real n8n)
 		const afterKill = odpEventOrderIds(sandbox.received('odp'));
 		expect(repeated(afterKill)).toEqual([]);
 
-		// What n8n 2.41 does (observed, and in its source: scaling.service sets Bull's maxStalledCount
-		// to 0): the dead worker's job is never re-run on the other worker; once its lock expires, Bull's
-		// stalled check fails the job, and main's queue recovery (every 30 s here, 3 h by default) marks
-		// the execution, left "running" in the database, as "crashed".
+		// What n8n 2.41 does (observed, and in its source): the dead worker's job is never re-run on the
+		// other worker (scaling.service sets Bull's maxStalledCount to 0). Once its lock expires
+		// (QUEUE_WORKER_LOCK_DURATION, 20 s here) the surviving worker's stalled check fails the job;
+		// main, which awaits the job (workflow-runner), gets "job stalled more than maxStalledCount",
+		// re-reads the execution's status for up to 30 s and then stores it as "error" with a
+		// MaxStalledCountError ("failed to be processed too many times"). Main's queue recovery (every
+		// 30 s here, 3 h by default) may mark it "crashed" first; "error" is written last either way.
 		const status = () => psql(`select status from execution_entity where id = ${Number(executionId)}`);
 		expect(status()).toBe('running');
-		let crashedAfterMs = -1;
 		const killedAt = Date.now();
-		for (const until = Date.now() + 150_000; Date.now() < until; await sleep(1000)) {
-			if (status() === 'crashed') {
-				crashedAfterMs = Date.now() - killedAt;
-				break;
-			}
+		const seen: Array<[string, number]> = [];
+		for (const until = Date.now() + 180_000; Date.now() < until; await sleep(1000)) {
+			const now = status();
+			if (seen[seen.length - 1]?.[0] !== now) seen.push([now, Math.round((Date.now() - killedAt) / 1000)]);
+			if (now === 'error') break;
 		}
-		expect(status()).toBe('crashed');
+		expect(seen.map(([value]) => value).filter((value) => value !== 'crashed')).toEqual(['running', 'error']);
+		const stored = psql(`select data from execution_data where "executionId" = ${Number(executionId)}`);
+		expect(stored).toMatch(/failed to be processed too many times/);
 		expect(startedOn()[survivor]).not.toContain(executionId);
-		expect(sandbox.stats().vendors.odp.requests).toBe(sandbox.all('odp').length);
 		// Nothing more reached ODP after the kill: nobody re-ran the execution.
 		expect(odpEventOrderIds(sandbox.received('odp')).length).toBe(afterKill.length);
-		// Observed: main never answers the webhook call of the crashed execution (responseMode lastNode);
-		// the caller waits until it gives up itself.
-		expect(firstSettled).toBe(false);
+		// The webhook caller (responseMode lastNode) never gets the Summary of the interrupted run.
+		for (const until = Date.now() + 10_000; !firstSettled && Date.now() < until; ) await sleep(200);
+		const settledByItself = firstSettled;
 		aborter.abort();
 		const firstAnswer = await firstPost;
-		expect(firstAnswer).toEqual({ error: 'This operation was aborted' });
+		expect('summary' in firstAnswer && firstAnswer.status === 200 && firstAnswer.summary.items === KILL_ORDERS).toBe(false);
+		figures.push(
+			`kill: execution ${executionId} statuses after the kill ${JSON.stringify(seen)} (status, seconds); webhook caller ` +
+				(settledByItself ? `answered ${JSON.stringify(firstAnswer).slice(0, 200)}` : 'not answered 10 s after "error" (aborted)'),
+		);
 
 		// The user re-runs it (the same back-fill posted again); it runs on the surviving worker.
 		const second = await post(WORKFLOWS.kill, KILL_FIRST_ID, KILL_ORDERS);
@@ -466,8 +500,8 @@ describeQueue('queue mode at scale: main + 2 workers, Postgres, Redis (real n8n)
 		expect(inDoubt.size).toBeLessThanOrEqual(ODP_BATCH * ODP_LANES * 3);
 		expect(startedOn()[survivor].length).toBeGreaterThan(before[survivor].length);
 		figures.push(
-			`kill: ${acceptedAtKill * ODP_BATCH} orders answered and ${inFlightIds.length} in flight at the kill; execution ${executionId} marked crashed ` +
-				`${(crashedAfterMs / 1000).toFixed(0)} s after; re-run: sentBefore ${sentBefore.length}, sent ${sentNow.length}, inDoubt ${inDoubt.size} ` +
+			`kill: ${acceptedAtKill * ODP_BATCH} orders answered and ${inFlightIds.length} in flight at the kill; execution ${executionId} ended ` +
+				`error; re-run: sentBefore ${sentBefore.length}, sent ${sentNow.length}, inDoubt ${inDoubt.size} ` +
 				`(${[...inDoubt].filter((id) => atOdp.has(id)).length} at ODP)`,
 		);
 	}, 8 * 60 * 1000);
