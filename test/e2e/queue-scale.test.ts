@@ -10,7 +10,8 @@
  *    workers: no order lost or doubled, token requests counted and bounded (no storm).
  * 3. kill -9 of the worker running a slow ODP 1.2 execution of 10,000 orders: what n8n does with the
  *    interrupted execution (asserted, see the case), then the user's re-run on the other worker: no
- *    ODP event twice, every order at ODP or reported "inDoubt".
+ *    ODP event twice, every order at ODP or reported "inDoubt"; a third run with Resend Order IDs
+ *    (the in-doubt ones ODP lacks) completes the set, each order once.
  *
  * Expected ids and counts come from the test's own input (id ranges written out below).
  */
@@ -62,6 +63,9 @@ const QUEUE_TIMING_ENV = {
 	QUEUE_WORKER_STALLED_INTERVAL: '10000',
 	N8N_EXECUTIONS_QUEUE_RECOVERY_INTERVAL: '0.5',
 };
+
+/** ODP option Resend Order IDs as an expression: the ids in the webhook body's `resend` list. */
+const RESEND_FROM_BODY = "={{ ($('Webhook').first().json.body.resend || []).join(',') }}";
 
 const WORKFLOWS = {
 	backfill: { id: 'osQScaleBackfill', path: 'queue-scale/backfill', tag: 'b1' },
@@ -226,9 +230,9 @@ describeQueue('queue mode at scale: main + 2 workers, Postgres, Redis (real n8n)
 				};
 				await harness.importWorkflow(home, [
 					// Resend Order IDs from the webhook body (`resend`: ids), the README's way to complete a run.
-					scaleWorkflow(WORKFLOWS.backfill, odpNode({ resendOrderIds: "={{ ($('Webhook').first().json.body.resend || []).join(',') }}" })),
+					scaleWorkflow(WORKFLOWS.backfill, odpNode({ resendOrderIds: RESEND_FROM_BODY })),
 					scaleWorkflow(WORKFLOWS.algonomy, algonomyNode),
-					scaleWorkflow(WORKFLOWS.kill, odpNode({})),
+					scaleWorkflow(WORKFLOWS.kill, odpNode({ resendOrderIds: RESEND_FROM_BODY })),
 				]);
 				for (const workflow of Object.values(WORKFLOWS)) await harness.publishWorkflow(home, workflow.id);
 			},
@@ -520,10 +524,22 @@ describeQueue('queue mode at scale: main + 2 workers, Postgres, Redis (real n8n)
 		// In flight plus at most two windows claimed but not sent: 500 × 4 × 3.
 		expect(inDoubt.size).toBeLessThanOrEqual(ODP_BATCH * ODP_LANES * 3);
 		expect(startedOn()[survivor].length).toBeGreaterThan(before[survivor].length);
+
+		// Third run: Resend Order IDs with exactly the in-doubt orders ODP lacks (the user checked ODP).
+		const inDoubtMissing = [...inDoubt].filter((id) => !atOdp.has(id));
+		const inDoubtAtOdp = [...inDoubt].filter((id) => atOdp.has(id));
+		const third = await post(WORKFLOWS.kill, KILL_FIRST_ID, KILL_ORDERS, undefined, { resend: inDoubtMissing });
+		expect(third.status).toBe(200);
+		expect(third.summary.errors).toEqual([]);
+		expect(sorted(third.summary.groups['sent/recorded'] ?? [])).toEqual(sorted(inDoubtMissing));
+		expect(sorted(third.summary.groups['skipped/inDoubt'] ?? [])).toEqual(sorted(inDoubtAtOdp));
+		const afterThird = odpEventOrderIds(sandbox.received('odp'));
+		expect(repeated(afterThird)).toEqual([]);
+		expect(sorted(afterThird)).toEqual(sorted(expectedIds));
 		figures.push(
 			`kill: ${acceptedAtKill * ODP_BATCH} orders answered and ${inFlightIds.length} in flight at the kill; execution ${executionId} ended ` +
 				`error; re-run: sentBefore ${sentBefore.length}, sent ${sentNow.length}, inDoubt ${inDoubt.size} ` +
-				`(${[...inDoubt].filter((id) => atOdp.has(id)).length} at ODP)`,
+				`(${inDoubtAtOdp.length} at ODP); Resend Order IDs run sent ${inDoubtMissing.length}: all ${KILL_ORDERS} at ODP once`,
 		);
 	}, 8 * 60 * 1000);
 });
