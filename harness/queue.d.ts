@@ -47,6 +47,8 @@ export function startQueueMode(options: {
 	workers?: number;
 	concurrency?: number;
 	setup?: (mainHome: N8nHome) => Promise<void>;
+	/** Extra environment for main and every worker. */
+	env?: Record<string, string>;
 }): Promise<QueueMode>;
 export function startedExecutionIds(output: string): string[];
 export function finishedExecutionIds(output: string): string[];

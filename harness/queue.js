@@ -170,10 +170,11 @@ function queueEnv({ postgres, redis, encryptionKey }) {
 /**
  * Starts the whole set-up: Postgres, Redis, one home per n8n process with the package installed in
  * each (community style), then `setup(mainHome)` (import credentials/workflows, publish: run while
- * nothing of n8n is running), then main and `workers` workers. Resolves with
+ * nothing of n8n is running), then main and `workers` workers; `env` is extra environment for main
+ * and the workers (e.g. QUEUE_WORKER_LOCK_DURATION, N8N_EXECUTIONS_QUEUE_RECOVERY_INTERVAL). Resolves with
  * { main, workers: [{ process, home }], mainHome, postgres, redis, env, stop() }.
  */
-async function startQueueMode({ tarball, workers = 2, concurrency = 10, setup } = {}) {
+async function startQueueMode({ tarball, workers = 2, concurrency = 10, setup, env: extraEnv = {} } = {}) {
 	const started = [];
 	const homes = [];
 	const cleanup = async () => {
@@ -196,7 +197,7 @@ async function startQueueMode({ tarball, workers = 2, concurrency = 10, setup } 
 		// The helpers read the env from the object when given one (else import goes to a SQLite file).
 		mainHome.env = record.env;
 		if (setup) await setup(mainHome);
-		const main = await h.startN8n(mainHome, { env });
+		const main = await h.startN8n(mainHome, { env: { ...env, ...extraEnv } });
 		started.push(main);
 		const workerList = [];
 		for (let index = 0; index < workers; index++) {
@@ -211,6 +212,7 @@ async function startQueueMode({ tarball, workers = 2, concurrency = 10, setup } 
 					cwd: home.dir,
 					env: h.n8nEnv(home, {
 						...env,
+						...extraEnv,
 						QUEUE_HEALTH_CHECK_ACTIVE: 'true',
 						QUEUE_HEALTH_CHECK_PORT: String(healthPort),
 						N8N_RUNNERS_BROKER_PORT: String(await h.freePort()),

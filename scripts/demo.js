@@ -7,7 +7,8 @@
  * workflows, executes each headless and prints what each vendor node did and what the sandbox received.
  * Exits 0 when every workflow ran and every vendor got its orders; 1 with the reasons otherwise.
  * Options: --custom (load the package through N8N_CUSTOM_EXTENSIONS instead), --json (print the report
- * as JSON), --report FILE (where the JSON report goes; default test-output/demo-report.json).
+ * as JSON), --report FILE (where the JSON report goes; default test-output/demo-report.json),
+ * --queue (the webhook examples in n8n's queue mode: Postgres, Redis, main + 2 workers; scripts/lib/queue-demo.js).
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -16,6 +17,7 @@ const harness = require('../harness/n8n');
 const { prepareDemo, elapsed, REPO_ROOT } = require('./lib/setup');
 const report = require('./lib/report');
 const examples = require('./lib/examples');
+const { runQueueDemo, formatQueueReport } = require('./lib/queue-demo');
 
 const DEFAULT_REPORT_FILE = path.join(REPO_ROOT, 'test-output', 'demo-report.json');
 
@@ -24,23 +26,25 @@ function log(line) {
 }
 
 function parseArgs(argv) {
-	const options = { loadStyle: 'community', json: false, reportFile: DEFAULT_REPORT_FILE };
+	const options = { loadStyle: 'community', json: false, queue: false, reportFile: DEFAULT_REPORT_FILE };
 	for (let index = 0; index < argv.length; index++) {
 		const arg = argv[index];
 		if (arg === '--custom') options.loadStyle = 'custom';
 		else if (arg === '--json') options.json = true;
+		else if (arg === '--queue') options.queue = true;
 		else if (arg === '--report' || arg.startsWith('--report=')) {
 			const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++index];
 			if (!value) throw new Error('--report needs a file name');
 			options.reportFile = path.resolve(value);
-		} else throw new Error(`unknown option ${arg} (known: --custom, --json, --report FILE)`);
+		} else throw new Error(`unknown option ${arg} (known: --custom, --json, --queue, --report FILE)`);
 	}
 	return options;
 }
 
 async function main() {
 	const started = Date.now();
-	const { loadStyle, json, reportFile } = parseArgs(process.argv.slice(2));
+	const { loadStyle, json, queue, reportFile } = parseArgs(process.argv.slice(2));
+	if (queue) return queueDemo({ json, reportFile, started });
 
 	const demo = await prepareDemo({ loadStyle, log });
 	let failed = true;
@@ -89,6 +93,25 @@ async function main() {
 		await demo.cleanup();
 		if (failed) log('cleaned up the sandbox and the n8n home');
 	}
+}
+
+async function queueDemo({ json, reportFile, started }) {
+	const result = await runQueueDemo({ log });
+	fs.mkdirSync(path.dirname(reportFile), { recursive: true });
+	fs.writeFileSync(reportFile, JSON.stringify(result, null, 2) + '\n');
+	const shownReportFile = path.relative(process.cwd(), reportFile) || reportFile;
+	if (json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+	else for (const line of formatQueueReport(result)) process.stdout.write(`${line}\n`);
+	if (result.problems.length) {
+		console.error(`\nDEMO FAILED (${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}):`);
+		for (const problem of result.problems) console.error(`  - ${problem}`);
+		console.error(`Full report: ${shownReportFile}`);
+		return 1;
+	}
+	const done = `Queue-mode demo OK in ${elapsed(started)}. Full report: ${shownReportFile}`;
+	if (json) log(done);
+	else console.log(`\n${done}`);
+	return 0;
 }
 
 function printReport(result, summaries, sandboxSummary) {

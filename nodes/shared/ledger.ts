@@ -133,6 +133,30 @@ interface PendingCall {
 }
 
 /** Serialises and coalesces calls to n8n's store; measures how long a call takes. */
+/**
+ * n8n's store creates a node's row on its first call with a plain INSERT after finding none, so two
+ * executions (queue-mode workers) making their first call at the same moment race: one INSERT fails
+ * on the primary key (Postgres "duplicate key value violates unique constraint", SQLite "UNIQUE
+ * constraint failed"). That call wrote nothing; made again it finds the row and updates it.
+ */
+const FIRST_INSERT_RACE = /duplicate key value violates unique constraint|UNIQUE constraint failed|ER_DUP_ENTRY/i;
+const FIRST_INSERT_TRIES = 4;
+
+async function recordRetryingFirstInsert(store: DedupStore, keys: string[]): ReturnType<DedupStore['checkProcessedAndRecord']> {
+	let failure: unknown;
+	for (let attempt = 1; attempt <= FIRST_INSERT_TRIES; attempt++) {
+		try {
+			return await store.checkProcessedAndRecord(keys, 'node', STORE_OPTIONS);
+		} catch (error) {
+			failure = error;
+			if (!FIRST_INSERT_RACE.test(String((error as Error)?.message ?? error))) break;
+			if (attempt < FIRST_INSERT_TRIES) await sleep(20 * attempt + Math.random() * 30);
+		}
+	}
+	// The caller hands it on to every waiting claim (it rejects them with it).
+	return await Promise.reject(failure);
+}
+
 class StoreQueue {
 	private tail: Promise<unknown> = Promise.resolve();
 	private pendingRecord: PendingCall[] = [];
@@ -171,7 +195,7 @@ class StoreQueue {
 				this.pendingRecord = [];
 				const all = [...new Set(calls.flatMap((call) => call.keys))];
 				try {
-					const answer = await this.store.checkProcessedAndRecord(all, 'node', STORE_OPTIONS);
+					const answer = await recordRetryingFirstInsert(this.store, all);
 					const processed = new Set(answer.processed.map(String));
 					for (const call of calls) call.resolve(processed);
 				} catch (error) {
