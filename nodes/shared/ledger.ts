@@ -31,7 +31,7 @@ const STORE_OPTIONS: ICheckProcessedOptions = { mode: 'entries' };
 /** Fischer's wait is at least this long, and at least this many times the slowest store call seen. */
 const MIN_CLAIM_WAIT_MS = 250;
 const CLAIM_WAIT_FACTOR = 2;
-const MAX_CLAIM_ROUNDS = 6;
+const MAX_CLAIM_ROUNDS = 12;
 const MAX_CONFIRM_ROUNDS = 6;
 
 export type LedgerKind = 'event' | 'upsert';
@@ -132,7 +132,6 @@ interface PendingCall {
 	reject: (error: unknown) => void;
 }
 
-/** Serialises and coalesces calls to n8n's store; measures how long a call takes. */
 /**
  * n8n's store creates a node's row on its first call with a plain INSERT after finding none, so two
  * executions (queue-mode workers) making their first call at the same moment race: one INSERT fails
@@ -157,6 +156,7 @@ async function recordRetryingFirstInsert(store: DedupStore, keys: string[]): Ret
 	return await Promise.reject(failure);
 }
 
+/** Serialises and coalesces calls to n8n's store; measures how long a call takes. */
 class StoreQueue {
 	private tail: Promise<unknown> = Promise.resolve();
 	private pendingRecord: PendingCall[] = [];
@@ -284,8 +284,10 @@ export class Ledger {
 		await this.queue.clear();
 	}
 
+	/** Fischer's wait, plus up to half again at random so that contenders drift apart. */
 	private claimWaitMs(): number {
-		return Math.max(MIN_CLAIM_WAIT_MS, CLAIM_WAIT_FACTOR * this.queue.slowestCallMs);
+		const wait = Math.max(MIN_CLAIM_WAIT_MS, CLAIM_WAIT_FACTOR * this.queue.slowestCallMs);
+		return Math.round(wait * (1 + Math.random() / 2));
 	}
 
 	/**
@@ -331,6 +333,7 @@ export class Ledger {
 			return verdicts;
 		}
 		// Fischer: wait longer than any store call takes, then read the owner keys back.
+		const gaveUp: string[] = [];
 		for (let round = 0; contenders.length > 0; round++) {
 			await sleep(this.claimWaitMs());
 			// Read back: the owner key of the last write, and a new one in case the claims must be written again.
@@ -357,12 +360,16 @@ export class Ledger {
 						ledger: 'claimedElsewhere',
 						message: 'Not sent: other executions kept overwriting the record of sent orders; run again',
 					};
+					// The claim this read wrote again is ours and nothing was sent: take it back, so that
+					// the next run sends the order instead of reporting it in doubt.
+					gaveUp.push(this.name('c', unit));
 				} else {
 					next.push(index); // our claim was lost and is written again by this read, with the new owner key: check once more
 				}
 			}
 			contenders = next;
 		}
+		if (gaveUp.length > 0) await this.queue.remove(gaveUp);
 		return verdicts;
 	}
 
