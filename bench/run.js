@@ -8,9 +8,15 @@
  *      today) / a raw keep-alive Node client sending our node's batches (the floor for "send") /
  *      a NoOp node on the same rows (the engine's floor).
  *   3. Memory: peak RSS of the n8n process for 100,000 orders through our node versus NoOp.
- * Writes a markdown report to stdout and to <out>/latest.md, with all numbers in <out>/latest.json.
+ *   4. Ledger (bench/ledger.js): cost per order of the sent-orders ledger at 0 / 100,000 / 1,000,000
+ *      recorded orders. 5. Back-fill (opt-in, --backfill): 500,000 orders with the ledger on.
+ * Writes a markdown report to stdout and to <out>/latest.md, with all numbers in <out>/latest.json;
+ * when the ledger or back-fill ran, also <out>/ledger.md (+ ledger.json) with just those sections.
  *
- *   node bench/run.js [--smoke] [--out DIR] [--skip mapping,e2e,memory] [--only op,op] [--keep-home]
+ *   node bench/run.js [--smoke] [--out DIR] [--skip mapping,e2e,memory,ledger] [--only section|op,...] [--backfill]
+ *                     [--ledger-latencies 0,20] [--keep-home]
+ *   --only takes section names (mapping, e2e, memory, ledger, backfill: run only those) and/or
+ *   operation keys (odpEvents, ...: the e2e operations measured).
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -25,6 +31,7 @@ const runner = require('./lib/n8n-runner');
 const rawClient = require('./lib/raw-client');
 const { startSandbox } = require('./lib/sandbox');
 const report = require('./lib/report');
+const ledger = require('./ledger');
 
 const REPO = path.resolve(__dirname, '..');
 const FIRST_ORDER_ID = 1000000;
@@ -47,6 +54,11 @@ const CONFIGS = {
 			runs: { ours: 3, raw: 3, noop: 3, http: 1 },
 		},
 		memory: { orders: 100000, operation: 'odpEvents' },
+		// 2,000 fresh orders per run (4 ODP requests); the ledger seeded with N recorded orders, 2 entries each (c|, s|; main since bd770f7).
+		// One run at 1,000,000 (~35 s, its cost dwarfs the noise); 20 ms with --ledger-latencies 0,20 (+1.5 min).
+		ledger: { orders: 2000, lines: 3, sizes: [0, 100000, 1000000], entriesPerOrder: 2, latencies: [0], runs: 3, runsBySize: { 1000000: 1 } },
+		// Opt-in (--backfill): 500,000 orders = 1.5 million ERP rows, one sub-workflow execution per 50,000-order chunk.
+		backfill: { orders: 500000, chunkOrders: 50000, lines: 3, latencyMs: 0, compareWithout: true, timeoutMinutes: 120 },
 	},
 	smoke: {
 		mapping: { orders: 2000, lines: 3, runs: 1 },
@@ -60,20 +72,38 @@ const CONFIGS = {
 			runs: { ours: 1, raw: 1, noop: 1, http: 1 },
 		},
 		memory: undefined,
+		ledger: { orders: 20, lines: 3, sizes: [0, 1000], entriesPerOrder: 2, latencies: [0], runs: 1 },
+		backfill: { orders: 40, chunkOrders: 20, lines: 3, latencyMs: 0, compareWithout: false, timeoutMinutes: 10 },
 	},
 };
 
+const SECTIONS = ['mapping', 'e2e', 'memory', 'ledger', 'backfill'];
+
 function parseArgs(argv) {
-	const args = { smoke: false, out: undefined, skip: new Set(), only: undefined, keepHome: false };
+	const args = { smoke: false, out: undefined, skip: new Set(), only: undefined, onlySections: new Set(), backfill: false, keepHome: false };
 	for (let i = 0; i < argv.length; i++) {
 		const flag = argv[i];
 		if (flag === '--smoke') args.smoke = true;
 		else if (flag === '--out') args.out = path.resolve(argv[++i]);
 		else if (flag === '--skip') for (const part of argv[++i].split(',')) args.skip.add(part);
-		else if (flag === '--only') args.only = argv[++i].split(',');
+		else if (flag === '--only') {
+			const parts = argv[++i].split(',');
+			for (const part of parts.filter((entry) => SECTIONS.includes(entry))) args.onlySections.add(part);
+			const operations = parts.filter((entry) => !SECTIONS.includes(entry));
+			if (operations.length > 0) args.only = operations;
+		} else if (flag === '--backfill') args.backfill = true;
+		else if (flag === '--ledger-latencies') args.ledgerLatencies = argv[++i].split(',').map(Number);
 		else if (flag === '--keep-home') args.keepHome = true;
 		else throw new Error(`unknown option ${flag}`);
 	}
+	// Whether a section runs: --only <sections> runs just those; otherwise all but --skip ones. The
+	// back-fill (minutes of work) only with --backfill or --only backfill.
+	args.wants = (section) => {
+		if (args.onlySections.size > 0) return args.onlySections.has(section) || (section === 'backfill' && args.backfill);
+		if (args.skip.has(section)) return false;
+		if (section === 'memory' && args.skip.has('e2e')) return false;
+		return section !== 'backfill' || args.backfill;
+	};
 	// Smoke runs never overwrite the committed results.
 	args.out ??= args.smoke ? path.join(REPO, '.bench-results', 'smoke') : path.join(__dirname, 'results');
 	return args;
@@ -203,14 +233,9 @@ function summarizeRuns(runs, pick) {
 	return { median: median(values), values };
 }
 
-async function e2eBench(e2e, memoryConfig, args, mapping) {
-	const operations = OPERATIONS.filter((operation) => !args.only || args.only.includes(operation.key));
-	log('e2e: starting the vendor sandbox');
-	const sandbox = await startSandbox();
-	const credentials = sandboxCredentials(sandbox);
-	log('e2e: building and packing the package, preparing an n8n home (npm run build, npm pack, credentials)');
-	const home = await runner.prepareHome(Object.values(credentials));
-	try {
+async function e2eBench(e2e, memoryConfig, args, mapping, { home, sandbox, credentials }) {
+	const operations = args.wants('e2e') ? OPERATIONS.filter((operation) => !args.only || args.only.includes(operation.key)) : [];
+	{
 		// Canonical orders (and the payloads the HTTP Request baseline sends) from the same rows the Code node makes.
 		const maxOrders = Math.max(e2e.bulkOrders, e2e.perOrderOrders, e2e.httpOrders);
 		const allOrders = mapping.readFlatRows(generateRows(maxOrders, e2e.lines, FIRST_ORDER_ID)).map((group) => group.order);
@@ -243,7 +268,7 @@ async function e2eBench(e2e, memoryConfig, args, mapping) {
 		}
 		// The engine floor on the bulk size (the one-request-per-order runs are dominated by their requests).
 		const noopIds = new Map();
-		for (const orders of [e2e.bulkOrders]) {
+		for (const orders of operations.length > 0 ? [e2e.bulkOrders] : []) {
 			const id = workflowId('noop', 'rows', orders);
 			noopIds.set(orders, id);
 			workflows.push(directWorkflow(id, `bench noop ${orders}`, { kind: 'rows', orders, lines: e2e.lines, firstOrderId: FIRST_ORDER_ID }, { kind: 'noop' }));
@@ -410,10 +435,21 @@ async function e2eBench(e2e, memoryConfig, args, mapping) {
 			results.memory = { orders: memoryConfig.orders, rows: memoryConfig.orders * e2e.lines, operation: memoryPlan.operation.label, runs: memoryRuns };
 		}
 		return results;
-	} finally {
+	}
+}
+
+/** The vendor sandbox and one n8n home with our package and the sandbox credentials, shared by every n8n section. */
+async function sharedN8n() {
+	log('starting the vendor sandbox');
+	const sandbox = await startSandbox();
+	const credentials = sandboxCredentials(sandbox);
+	try {
+		log('building and packing the package, preparing an n8n home (npm run build, npm pack, credentials)');
+		const home = await runner.prepareHome(Object.values(credentials));
+		return { sandbox, credentials, home, log };
+	} catch (error) {
 		await sandbox.close();
-		if (args.keepHome) log(`n8n home kept at ${home.dir}`);
-		else harness.removeN8nHome(home);
+		throw error;
 	}
 }
 
@@ -427,20 +463,33 @@ async function main() {
 
 	log('building: npm run build:tools (sandbox); the package is built by npm run build before packing');
 	run('npm', ['run', 'build:tools', '--silent'], { env: npmEnv() });
-	if (args.skip.has('e2e')) run('npm', ['run', 'build', '--silent'], { env: npmEnv() });
+	const n8nSections = ['e2e', 'memory', 'ledger', 'backfill'].filter((section) => args.wants(section));
+	if (n8nSections.length === 0) run('npm', ['run', 'build', '--silent'], { env: npmEnv() });
 	else {
 		log('installing the real n8n if needed (harness/install.js)');
 		await harness.ensureN8n();
 	}
 	const machine = machineInfo();
 
-	const results = { kind: args.smoke ? 'smoke' : 'full', config, machine, startedAt: new Date(startedAt).toISOString() };
-	if (!args.skip.has('e2e')) {
+	const results = { kind: args.smoke ? 'smoke' : 'full', config, machine, startedAt: new Date(startedAt).toISOString(), sections: SECTIONS.filter((section) => args.wants(section)) };
+	if (n8nSections.length > 0) {
 		// npm run build happens here (packPackage); the mapping bench below uses the same dist/.
-		const mapping = () => require(path.join(REPO, 'dist', 'mapping'));
-		results.e2e = await e2eBench(config.e2e, args.skip.has('memory') ? undefined : config.memory, args, lazyMapping(mapping));
+		const shared = await sharedN8n();
+		try {
+			if (args.wants('e2e') || args.wants('memory')) {
+				const mapping = () => require(path.join(REPO, 'dist', 'mapping'));
+				results.e2e = await e2eBench(config.e2e, args.wants('memory') ? config.memory : undefined, args, lazyMapping(mapping), shared);
+			}
+			if (args.ledgerLatencies) config.ledger = { ...config.ledger, latencies: args.ledgerLatencies };
+			if (args.wants('ledger')) results.ledger = await ledger.ledgerBench(config.ledger, shared);
+			if (args.wants('backfill')) results.backfill = await ledger.backfillBench(config.backfill, shared);
+		} finally {
+			await shared.sandbox.close();
+			if (args.keepHome) log(`n8n home kept at ${shared.home.dir}`);
+			else harness.removeN8nHome(shared.home);
+		}
 	}
-	if (!args.skip.has('mapping')) results.mapping = await mappingBench(config.mapping);
+	if (args.wants('mapping')) results.mapping = await mappingBench(config.mapping);
 	results.machine.loadAverageAtEnd = os.loadavg().map((value) => Number(value.toFixed(2)));
 	results.totalSeconds = (Date.now() - startedAt) / 1000;
 
@@ -448,6 +497,10 @@ async function main() {
 	fs.mkdirSync(args.out, { recursive: true });
 	fs.writeFileSync(path.join(args.out, 'latest.md'), markdown);
 	fs.writeFileSync(path.join(args.out, 'latest.json'), JSON.stringify(results, null, 2) + '\n');
+	if (results.ledger || results.backfill) {
+		fs.writeFileSync(path.join(args.out, 'ledger.md'), report.ledgerReport(results));
+		fs.writeFileSync(path.join(args.out, 'ledger.json'), JSON.stringify({ kind: results.kind, machine: results.machine, startedAt: results.startedAt, totalSeconds: results.totalSeconds, config: { ledger: config.ledger, backfill: config.backfill }, ledger: results.ledger, backfill: results.backfill }, null, 2) + '\n');
+	}
 	process.stdout.write(markdown);
 	log(`done in ${results.totalSeconds.toFixed(0)} s; wrote ${path.join(args.out, 'latest.md')} and latest.json`);
 }

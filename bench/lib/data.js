@@ -74,4 +74,30 @@ function itemsCodeNodeSource(values) {
 	return `return JSON.parse(${JSON.stringify(JSON.stringify(values))}).map((json) => ({ json }));`;
 }
 
-module.exports = { generateRows, rowsCodeNodeSource, itemsCodeNodeSource };
+/**
+ * Code node source for ledger runs: the same rows, but every order ID carries a tag unique to this
+ * execution ("<tag>-1000000"), so a workflow run again and again never meets an order its ledger has.
+ */
+function freshRowsCodeNodeSource(orderCount, linesPerOrder, firstOrderId) {
+	return [
+		`const generateRows = ${generateRows.toString()};`,
+		"const tag = Date.now().toString(36) + Math.random().toString(36).slice(2, 8);",
+		`const rows = generateRows(${orderCount}, ${linesPerOrder}, ${firstOrderId});`,
+		'for (const row of rows) row.order_id = `${tag}-${row.order_id}`;',
+		'return rows.map((json) => ({ json }));',
+	].join('\n');
+}
+
+/**
+ * Code node source for back-fill chunks: the input item says which orders ({ firstOrderId, orders }),
+ * as a chunked ERP query or one file of a split export would.
+ */
+function chunkRowsCodeNodeSource(linesPerOrder) {
+	return [
+		`const generateRows = ${generateRows.toString()};`,
+		'const chunk = $input.first().json;',
+		`return generateRows(chunk.orders, ${linesPerOrder}, chunk.firstOrderId).map((json) => ({ json }));`,
+	].join('\n');
+}
+
+module.exports = { generateRows, rowsCodeNodeSource, itemsCodeNodeSource, freshRowsCodeNodeSource, chunkRowsCodeNodeSource };

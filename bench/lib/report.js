@@ -7,6 +7,7 @@ const TARGETS = {
 	oursVsRaw: 1.5,
 	mappingVsStringify: 3,
 	rssVsNoop: 1.5,
+	ledgerVsOff: 1.2,
 };
 
 const number = (value, digits = 0) =>
@@ -115,6 +116,7 @@ function targetsOf(results) {
 			});
 		}
 	}
+	targets.push(...ledgerTargets(results));
 	for (const run of results.mapping || []) {
 		for (const entry of run.results.filter((result) => !result.informational)) {
 			targets.push({
@@ -125,6 +127,137 @@ function targetsOf(results) {
 		}
 	}
 	return targets;
+}
+
+function ledgerTargets(results) {
+	const targets = [];
+	for (const latency of (results.ledger && results.ledger.latencies) || []) {
+		for (const size of latency.sizes) {
+			targets.push({
+				target: `Ledger at ${number(size.recordedOrders)} recorded orders, ${latency.latencyMs} ms: ODP order events with the ledger ≤ ${TARGETS.ledgerVsOff}× without`,
+				result: `${ratio(size.ratio)} (node time), ${ratio(size.ratioExecution)} (execution)`,
+				met: size.ratio <= TARGETS.ledgerVsOff,
+			});
+		}
+	}
+	return targets;
+}
+
+const bytes = (value) =>
+	value === undefined ? 'n/a' : value >= 1024 * 1024 ? `${number(value / 1024 / 1024, 1)} MiB` : `${number(value / 1024, 1)} KiB`;
+const msPerOrder = (value) => (value === undefined || Number.isNaN(value) ? 'n/a' : `${number(value, Math.abs(value) < 1 ? 3 : 2)} ms`);
+
+/** ## 4. Ledger and ## 5. Back-fill (in latest.md and in ledger.md). */
+function ledgerSections(results) {
+	const out = [];
+	const l = results.ledger;
+	if (l) {
+		out.push(`## 4. Ledger: cost per order at ${l.latencies[0].sizes.map((size) => number(size.recordedOrders)).join(' / ')} recorded orders`, '');
+		out.push(
+			[
+				`Workflow: Manual Trigger → Code node (${number(l.orders)} orders × ${l.lines} lines, every order ID tagged per execution, so no order was ever sent before) → ODP "Send Order Event" (node version ${l.nodeVersion}), options.skipSentBefore = true vs false, one \`n8n execute\` per run.`,
+				`- Before every ledger run the node's \`processed_data\` row is written straight into the home's SQLite database with exactly N recorded orders × ${l.entriesPerOrder} entries (claimed, owner, accepted: md5 base64 strings), so each run starts at that size.`,
+				'- Each run is checked: the sandbox took exactly the expected requests, every output item is `status: sent` (and `ledger: recorded` with the ledger on).',
+				`- **Cost per order** = (median node time with the ledger − median without) ÷ ${number(l.orders)} orders; ratio = with ÷ without (node executionTime; execution = stoppedAt − startedAt, which adds the Code node). Target ≤ ${TARGETS.ledgerVsOff}×.`,
+				'- "Entries added per order" is read back from the database after each run; "Ledger row" is the size of its JSON text after the run (n8n reads, parses and rewrites the whole row on every check-and-record call).',
+				`- "One store call": what n8n's DeduplicationHelper does per call (read the row, JSON.parse, a Set of every entry, add ${number(2 * l.orders)} new hashes, JSON.stringify, UPDATE), done with sqlite3 on Node 24 outside n8n on the seeded row and rolled back — a floor for each store call the node makes (its claim wait is 4× the slowest call, at least 100 ms).`,
+			].join('\n'),
+			'',
+		);
+		for (const latency of [...l.latencies].sort((a, b) => b.latencyMs - a.latencyMs)) {
+			out.push(`### ${latency.latencyMs} ms added latency`, '');
+			const rows = [
+				[
+					'Ledger off',
+					'—',
+					`${seconds(latency.off.nodeMs.median)} [${latency.off.nodeMs.values.length}]`,
+					seconds(latency.off.executionMs.median),
+					'—',
+					'—',
+					'—',
+					'—',
+					'—',
+					'—',
+				],
+			];
+			for (const size of latency.sizes) {
+				rows.push([
+					`Ledger on, ${number(size.recordedOrders)} recorded orders`,
+					number(size.seededEntries),
+					`${seconds(size.nodeMs.median)} [${size.nodeMs.values.length}]`,
+					seconds(size.executionMs.median),
+					msPerOrder(size.costPerOrderMs),
+					msPerOrder(size.costPerOrderExecutionMs),
+					`${ratio(size.ratio)}; ${ratio(size.ratioExecution)}`,
+					number(size.entriesAddedPerOrder, 2),
+					bytes(size.bytesAfter),
+					size.storeCall ? `${seconds(size.storeCall.totalMs)} (parse ${number(size.storeCall.parseMs)}, Set ${number(size.storeCall.setMs)}, stringify ${number(size.storeCall.stringifyMs)}, write ${number(size.storeCall.updateMs)} ms)` : 'n/a',
+				]);
+			}
+			out.push(
+				table(
+					['Run', 'Entries before the run', 'Node', 'Execution', 'Cost per order (node)', 'Cost per order (execution)', 'With ÷ without (node; execution)', 'Entries added per order', 'Ledger row after', 'One store call at this size, outside n8n'],
+					rows,
+				),
+				'',
+			);
+		}
+	}
+	const b = results.backfill;
+	if (b) {
+		out.push(`## 5. Back-fill: ${number(b.orders)} orders (${number(b.rows)} ERP rows) through ODP "Send Order Event"`, '');
+		out.push(
+			`Workflow: Manual Trigger → Code node (${number(b.chunks)} chunk items of ${number(b.chunkOrders)} orders) → Execute Workflow ("Run once for each item", wait) → sub-workflow [Code node making that chunk's rows → ODP node (v${b.nodeVersion}) → Limit 1]: one sub-workflow execution per chunk, all in one \`n8n execute\` process, every chunk sharing the sub-workflow node's ledger. ${b.latencyMs} ms latency. ` +
+				'RSS sampled from /proc every 20 ms between startedAt and stoppedAt; the process tree adds the JavaScript task runner (the Code nodes).',
+			'',
+		);
+		const runRow = (run) => [
+			run.ledgerOn ? 'Ledger on' : 'Ledger off',
+			seconds(run.executionMs),
+			number(run.ordersPerSecond),
+			number(run.requests),
+			mib(run.mainRssAtStartKb),
+			mib(run.mainPeakDuringExecutionKb),
+			mib(run.treePeakDuringExecutionKb),
+			mib(run.mainHwmKb),
+			run.ledgerOn ? `${number(run.ledgerEntries)} (${bytes(run.ledgerBytes)})` : '—',
+		];
+		out.push(
+			table(
+				['Run', 'Execution', 'Orders/s', 'Requests', 'n8n RSS at start', 'n8n peak RSS', 'Process tree peak RSS', 'n8n VmHWM', 'Ledger entries after (row size)'],
+				b.runs.map(runRow),
+			),
+			'',
+		);
+	}
+	return out;
+}
+
+/** bench/results/ledger.md: the machine and the ledger sections only. */
+function ledgerReport(results) {
+	const out = [`# Benchmarks: the sent-orders ledger (issue 13)`, ''];
+	out.push(`${results.kind === 'smoke' ? 'Smoke run (tiny sizes: the numbers mean nothing)' : 'Run'} started ${results.startedAt}; sections: ${(results.sections || []).join(', ')}; the whole command took ${number(results.totalSeconds)} s.`, '');
+	out.push('## Machine', '', machineTable(results.machine), '');
+	out.push(...ledgerSections(results));
+	const targets = ledgerTargets(results);
+	if (targets.length > 0) out.push('## Targets', '', table(['Target', 'Result', 'Met'], targets.map((entry) => [entry.target, entry.result, yes(entry.met)])), '');
+	return out.join('\n');
+}
+
+function machineTable(m) {
+	return table(
+		['', ''],
+		[
+			['CPU', `${m.cores} × ${m.cpuModel}`],
+			['Memory', `${m.memoryGb} GB`],
+			['OS', m.os],
+			['Node (bench, raw client, sandbox)', m.benchNode],
+			["Node (n8n's runtime)", m.n8nNode || 'n/a'],
+			['n8n', m.n8nVersion || 'n/a'],
+			['Commit', m.commit || 'n/a'],
+			['Load average (1, 5, 15 min) at start / end', `${m.loadAverageAtStart.join(', ')} / ${(m.loadAverageAtEnd || []).join(', ')}`],
+		],
+	);
 }
 
 function markdown(results) {
@@ -253,6 +386,8 @@ function markdown(results) {
 		}
 	}
 
+	out.push(...ledgerSections(results));
+
 	const targets = targetsOf(results);
 	if (targets.length > 0) {
 		out.push('## Targets', '');
@@ -261,4 +396,4 @@ function markdown(results) {
 	return out.join('\n');
 }
 
-module.exports = { markdown, derive, targetsOf, TARGETS, table };
+module.exports = { markdown, ledgerReport, derive, targetsOf, TARGETS, table };

@@ -11,7 +11,8 @@ const CLI = path.join(__dirname, '..', '..', 'build', 'sandbox', 'cli.js');
 async function startSandbox() {
 	const { SANDBOX_DEFAULT_CREDENTIALS } = require(path.join(__dirname, '..', '..', 'build', 'sandbox'));
 	// No ODP rate limit: the bench measures throughput, not the 429 path (the reliability suite does that).
-	const child = spawn(process.execPath, [CLI, '--port', '0', '--quiet', '--odp-rate-limit', '0'], {
+	// The bench's ODP nodes are version 1 (which sends customer_id): an ODP account that has it (issue 15).
+	const child = spawn(process.execPath, [CLI, '--port', '0', '--quiet', '--odp-rate-limit', '0', '--odp-identifiers', 'email,phone,vuid,zaius_id,customer_id'], {
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
 	let output = '';

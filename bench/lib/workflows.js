@@ -26,7 +26,11 @@ function chain(names) {
 
 function inputNode(workflowId, input) {
 	const jsCode =
-		input.kind === 'rows' ? rowsCodeNodeSource(input.orders, input.lines, input.firstOrderId) : itemsCodeNodeSource(input.values);
+		input.kind === 'code'
+			? input.jsCode
+			: input.kind === 'rows'
+				? rowsCodeNodeSource(input.orders, input.lines, input.firstOrderId)
+				: itemsCodeNodeSource(input.values);
 	return {
 		id: nodeId(workflowId, INPUT),
 		name: INPUT,
@@ -43,7 +47,7 @@ function credentialRef(credential) {
 
 /**
  * The node under test:
- * - { kind: 'ours', operation, nodeType, credential }: our node with default settings;
+ * - { kind: 'ours', operation, nodeType, credential, typeVersion? }: our node with the operation's parameters (version 1 unless given);
  * - { kind: 'http', operation, url, credential }: HTTP Request, the credential as "predefined credential type";
  * - { kind: 'noop' }.
  */
@@ -51,7 +55,13 @@ function targetNode(workflowId, target) {
 	const base = { id: nodeId(workflowId, TARGET), name: TARGET, position: [440, 0] };
 	if (target.kind === 'noop') return { ...base, type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} };
 	if (target.kind === 'ours') {
-		return { ...base, type: target.nodeType, typeVersion: 1, parameters: target.operation.parameters, credentials: credentialRef(target.credential) };
+		return {
+			...base,
+			type: target.nodeType,
+			typeVersion: target.typeVersion ?? 1,
+			parameters: target.operation.parameters,
+			credentials: credentialRef(target.credential),
+		};
 	}
 	if (target.kind === 'http') {
 		const { method, jsonBody } = target.operation.httpBaseline;
@@ -150,4 +160,4 @@ function subWorkflowRun(parentId, subId, name, input, target) {
 	return { parent, sub };
 }
 
-module.exports = { directWorkflow, subWorkflowRun, TARGET, INPUT, RUN_SUB };
+module.exports = { directWorkflow, subWorkflowRun, nodeId, chain, inputNode, targetNode, START, TARGET, INPUT, FIRST, RUN_SUB };

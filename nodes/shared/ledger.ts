@@ -30,7 +30,7 @@ import { sleep } from 'n8n-workflow';
 const STORE_OPTIONS: ICheckProcessedOptions = { mode: 'entries' };
 /** Fischer's wait is at least this long, and at least this many times the slowest store call seen. */
 const MIN_CLAIM_WAIT_MS = 250;
-const CLAIM_WAIT_FACTOR = 4;
+const CLAIM_WAIT_FACTOR = 2;
 const MAX_CLAIM_ROUNDS = 6;
 const MAX_CONFIRM_ROUNDS = 6;
 
@@ -249,6 +249,11 @@ export class Ledger {
 	/** A key no other call, of this execution or another, ever writes. */
 	private newOwnerKey(): string {
 		return `o|${this.scope}|${this.nonce}|${++this.ownerCount}`;
+	}
+
+	/** The slowest store call so far (ms): the store's cost grows with the ledger's size. */
+	get slowestCallMs(): number {
+		return this.queue.slowestCallMs;
 	}
 
 	async forgetAll(): Promise<void> {

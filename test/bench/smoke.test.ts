@@ -1,7 +1,8 @@
 /**
  * `node bench/run.js --smoke`: the whole benchmark at tiny sizes (mapping, every operation through a
- * real n8n against the sandbox, the raw client, NoOp), one run each, no memory run. Checks only that
- * it completes and writes a well-formed report — never how fast anything was.
+ * real n8n against the sandbox, the raw client, NoOp, the ledger at two sizes), one run each, no
+ * memory or back-fill run. Checks only that it completes and writes a well-formed report — never how
+ * fast anything was.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -68,7 +69,7 @@ describe('bench --smoke', () => {
 	it('writes the same well-formed markdown report to stdout and latest.md', () => {
 		const markdown = fs.readFileSync(path.join(outDir, 'latest.md'), 'utf8');
 		expect(run.stdout).toBe(markdown);
-		for (const heading of ['# Benchmarks', '## Machine', '## 1. Mapping', '## 2. End to end', '### NoOp node', '## Targets']) {
+		for (const heading of ['# Benchmarks', '## Machine', '## 1. Mapping', '## 2. End to end', '### NoOp node', '## 4. Ledger', '## Targets']) {
 			expect(markdown).toContain(heading);
 		}
 		const tables = tablesOf(markdown);
@@ -108,5 +109,20 @@ describe('bench --smoke', () => {
 		}
 		expect(results.e2e.noop).toHaveLength(1);
 		expect(results.e2e.memory).toBeUndefined();
+		// Ledger: 20 fresh ODP purchase orders with the ledger on, at 0 and 1,000 recorded orders; each
+		// sent event order leaves 2 entries (claimed, accepted) and each claim call one owner key (20
+		// orders are one window: a claim and at most a few read-backs); the back-fill is opt-in.
+		expect(results.ledger.latencies.map((entry: { latencyMs: number }) => entry.latencyMs)).toEqual([0]);
+		const sizes = results.ledger.latencies[0].sizes;
+		expect(sizes.map((size: { recordedOrders: number; seededEntries: number }) => [size.recordedOrders, size.seededEntries])).toEqual([
+			[0, 0],
+			[1000, 2000],
+		]);
+		for (const size of sizes) {
+			expect(size.entriesAddedPerOrder * 20).toBeGreaterThanOrEqual(2 * 20 + 1);
+			expect(size.entriesAddedPerOrder * 20).toBeLessThanOrEqual(2 * 20 + 4);
+		}
+		expect(results.backfill).toBeUndefined();
+		expect(fs.readFileSync(path.join(outDir, 'ledger.md'), 'utf8')).toContain('## 4. Ledger');
 	});
 });
