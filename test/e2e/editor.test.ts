@@ -229,6 +229,8 @@ describe('n8n editor server with the examples (as npm start runs it)', () => {
 				await page.getByText('Success Branch (67 items)').waitFor();
 				await page.getByText('Error Branch (2 items)').waitFor();
 				await page.getByTestId('output-panel').getByText('JSON', { exact: true }).click();
+				// The JSON view renders after the click: the picture shows the first sent item.
+				await page.getByTestId('output-panel').getByText('"odp.sendOrderEvent"').first().waitFor();
 				await shot('node-parameters.png');
 				await page.getByTestId('ndv-close-button').click();
 				await ndv.waitFor({ state: 'hidden' });
