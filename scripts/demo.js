@@ -130,6 +130,7 @@ function printReport(result, summaries, sandboxSummary) {
 	out();
 	out('What the sandbox received (accepted requests per operation, records they carried):');
 	for (const line of report.formatSandbox(sandboxSummary)) out(line);
+	for (const line of report.formatEsputnikEvents(sandboxSummary)) out(line);
 	out();
 	out('One sample payload per vendor (as received; secrets redacted):');
 	for (const line of report.formatSamples(sandboxSummary)) out(line);

@@ -48,7 +48,7 @@ export const DATA_FILES: { erpCsv: string; refundsCsv: string; shopifyBody: stri
 export const PACKAGE_NAME: string;
 export const SHIPPED_FILE_DIR: string;
 export const CREDENTIALS: Record<string, { id: string; name: string }>;
-export const VENDOR_NODES: Record<string, { credential: string; vendor: Vendor; label: string }>;
+export const VENDOR_NODES: Record<string, { credential: string; vendor: Vendor; label: string; typeVersion: number }>;
 export const WORKFLOW_IDS: Record<ExampleKey, string>;
 export const FILES: Record<ExampleKey, string>;
 export function buildExamples(): Example[];

@@ -29,12 +29,18 @@ const CREDENTIALS = {
 	optimizelyDataPlatformApi: { id: 'osCredOdp0000001', name: 'ODP (sandbox)' },
 };
 
-/** Our node names (description.name) and the credential each uses. */
+/**
+ * Our node names (description.name), the credential each uses, and the node version the examples are
+ * saved with: each node's newest (its defaultVersion, what a node added in the editor gets). From those
+ * versions refunded/cancelled orders are not sent as purchases (1.1), ODP sends e-mail and phone only
+ * and eSputnik creates the contact before an order event (1.2), and the ODP and eSputnik order events
+ * skip what an earlier run sent (1.2). demo.test.ts checks these against the nodes' defaultVersion.
+ */
 const VENDOR_NODES = {
-	optimizelyRecs: { credential: 'optimizelyRecsApi', vendor: 'optimizely', label: 'Optimizely Product Recommendations' },
-	algonomy: { credential: 'algonomyOAuth2Api', vendor: 'algonomy', label: 'Algonomy Omnichannel' },
-	esputnik: { credential: 'esputnikApi', vendor: 'esputnik', label: 'eSputnik' },
-	optimizelyDataPlatform: { credential: 'optimizelyDataPlatformApi', vendor: 'odp', label: 'Optimizely Data Platform' },
+	optimizelyRecs: { credential: 'optimizelyRecsApi', vendor: 'optimizely', label: 'Optimizely Product Recommendations', typeVersion: 1.1 },
+	algonomy: { credential: 'algonomyOAuth2Api', vendor: 'algonomy', label: 'Algonomy Omnichannel', typeVersion: 1.1 },
+	esputnik: { credential: 'esputnikApi', vendor: 'esputnik', label: 'eSputnik', typeVersion: 1.2 },
+	optimizelyDataPlatform: { credential: 'optimizelyDataPlatformApi', vendor: 'odp', label: 'Optimizely Data Platform', typeVersion: 1.2 },
 };
 
 const WORKFLOW_IDS = {
@@ -72,8 +78,8 @@ function node(workflowId, name, type, typeVersion, position, parameters, extra =
 }
 
 function vendorNode(workflowId, name, nodeName, position, parameters) {
-	const { credential } = VENDOR_NODES[nodeName];
-	return node(workflowId, name, `${PACKAGE_NAME}.${nodeName}`, 1, position, parameters, {
+	const { credential, typeVersion } = VENDOR_NODES[nodeName];
+	return node(workflowId, name, `${PACKAGE_NAME}.${nodeName}`, typeVersion, position, parameters, {
 		credentials: { [credential]: { ...CREDENTIALS[credential] } },
 		// A bad order goes to the node's second ("error") output; the good ones are still sent.
 		onError: 'continueErrorOutput',
@@ -440,8 +446,10 @@ function refundsAndCancellations() {
 				'Reads the ERP\'s refunds export (one row per refunded or cancelled line; `status` is',
 				'`cancelled`, `refunded` or `returned`; `refund_date` and `refund_total` are mapped in each node',
 				'under *Column Names*). Cancellations go to ODP (cancel) and eSputnik (orderCancelled),',
-				'refunds and returns to ODP. ODP subtracts every return/refund/cancel it receives:',
-				'feed each refund once (e.g. export only the day\'s refunds).',
+				'refunds and returns to ODP. ODP subtracts every return/refund/cancel it receives; the ODP and',
+				'eSputnik nodes remember what each vendor accepted (*Skip Orders Sent Before*), so a re-run or an',
+				'export that repeats yesterday\'s refunds sends each (order, action, amount) once. eSputnik: each',
+				'customer is created or updated as a contact first, so the event of a new customer is saved.',
 				'',
 				FILE_ACCESS_NOTE,
 			].join('\n'),

@@ -10,7 +10,7 @@ const examples = require('./examples');
 const DATA_OPERATIONS = {
 	optimizely: ['offlineOrder', 'cancelOrder'],
 	algonomy: ['importOrder', 'importOrders'],
-	esputnik: ['event', 'orders'],
+	esputnik: ['event', 'orders', 'contacts'],
 	odp: ['events', 'ordersObject'],
 };
 
@@ -117,6 +117,7 @@ function summarizeExample(example, execution) {
 function recordsIn(body) {
 	if (Array.isArray(body)) return body.length;
 	if (body && typeof body === 'object' && Array.isArray(body.orders)) return body.orders.length;
+	if (body && typeof body === 'object' && Array.isArray(body.contacts)) return body.contacts.length;
 	return 1;
 }
 
@@ -169,7 +170,21 @@ function summarizeSandbox(sandbox, secrets = examples.sandboxSecrets(sandbox)) {
 			),
 		};
 	}
-	return { url: sandbox.url, unmatched: sandbox.stats().unmatched, vendors };
+	return { url: sandbox.url, unmatched: sandbox.stats().unmatched, vendors, esputnikEvents: esputnikEventsOf(sandbox) };
+}
+
+/**
+ * eSputnik answers 200 to every well-formed v1/event, also when it drops the event because no contact
+ * has the event's e-mail or phone: what it saved, as the sandbox decides it like the vendor
+ * (GET /_sandbox/esputnik/events). `ignored` lists why each dropped event was dropped.
+ */
+function esputnikEventsOf(sandbox) {
+	const { saved, ignored } = sandbox.esputnikEvents();
+	return {
+		saved: saved.length,
+		ignored: ignored.length,
+		ignoredNotes: ignored.map((record) => record.note ?? 'not saved'),
+	};
 }
 
 /** The headers that carry credentials (the sandbox records them already redacted). */
@@ -204,6 +219,10 @@ function findProblems(exampleSummaries, sandboxSummary) {
 		if (!summary.sample) problems.push(`the sandbox received no accepted ${VENDOR_LABELS[vendor]} data request`);
 	}
 	if (sandboxSummary.unmatched > 0) problems.push(`the sandbox got ${sandboxSummary.unmatched} request(s) to unknown paths`);
+	const events = sandboxSummary.esputnikEvents;
+	if (events && events.ignored > 0) {
+		problems.push(`eSputnik answered 200 to ${plural(events.ignored, 'event')} and did not save them: ${[...new Set(events.ignoredNotes)].join('; ')}`);
+	}
 	return problems;
 }
 
@@ -285,6 +304,15 @@ function formatSandbox(sandboxSummary) {
 	return lines;
 }
 
+function formatEsputnikEvents(sandboxSummary) {
+	const events = sandboxSummary.esputnikEvents;
+	if (!events) return [];
+	const total = events.saved + events.ignored;
+	const lines = [`   eSputnik events saved: ${events.saved} of ${total}${events.ignored ? `, ${events.ignored} dropped (eSputnik answered 200)` : ' (each customer was created as a contact first)'}`];
+	for (const note of new Set(events.ignoredNotes)) lines.push(`      ↳ ${shorten(note)}`);
+	return lines;
+}
+
 function formatSamples(sandboxSummary) {
 	const lines = [];
 	for (const [vendor, summary] of Object.entries(sandboxSummary.vendors)) {
@@ -313,6 +341,7 @@ module.exports = {
 	formatExample,
 	formatVendorTotals,
 	formatSandbox,
+	formatEsputnikEvents,
 	formatSamples,
 	redact,
 	recordsIn,

@@ -99,9 +99,10 @@ async function prepareDemo({
 	const start = startSandbox ?? (await step('buildTools', () => loadSandboxModule())).startSandbox;
 	const tarball = await step('buildAndPack', () => harness.packPackage());
 
-	// The example workflows use ODP version 1, which sends customer_id: the demo account has that identifier
-	// (a fresh ODP account has only email, phone, vuid and zaius_id; node version 1.2 sends e-mail and phone).
-	const sandbox = await start({ port: sandboxPort, quiet: true, odp: { identifiers: ['email', 'phone', 'vuid', 'zaius_id', 'customer_id'] } });
+	// An account as a new user has it: ODP with only its default identifiers (email, phone, vuid, zaius_id;
+	// the examples' ODP nodes, version 1.2, send e-mail and phone), eSputnik with no contacts yet (the
+	// eSputnik nodes, version 1.2, create each customer as a contact before its order event).
+	const sandbox = await start({ port: sandboxPort, quiet: true });
 	let home;
 	const cleanup = async () => {
 		await sandbox.close();

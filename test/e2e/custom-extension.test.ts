@@ -7,7 +7,7 @@ import harness = require('../../harness/n8n');
 import setup = require('../../scripts/lib/setup');
 import { startSandbox } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
-import { INSTALL_TIMEOUT_MS, RUN_TIMEOUT_MS, WORKFLOW_IDS, bodiesOf, countByOperation, shopifyOrder, webhookPayloads } from './support';
+import { INSTALL_TIMEOUT_MS, RUN_TIMEOUT_MS, WORKFLOW_IDS, bodiesOf, countByOperation, esputnikImportPolls, shopifyOrder, webhookPayloads } from './support';
 
 describe('example workflow with the package loaded through N8N_CUSTOM_EXTENSIONS', () => {
 	let demo: setup.PreparedDemo<Sandbox> | undefined;
@@ -39,17 +39,27 @@ describe('example workflow with the package loaded through N8N_CUSTOM_EXTENSIONS
 
 			const received = demo.sandbox.all();
 			expect(received.filter((request) => !request.accepted)).toEqual([]);
-			expect(countByOperation(received)).toEqual({
+			const { 'esputnik.importStatus': importStatusPolls, ...counts } = countByOperation(received);
+			expect(counts).toEqual({
 				'optimizely.offlineOrder': 1,
 				'algonomy.token': 1,
 				'algonomy.importOrder': 1,
+				// eSputnik 1.2: the customer as a contact first, its import polled until finished, then the event.
+				'esputnik.contacts': 1,
 				'esputnik.event': 1,
 				'odp.events': 1,
 			});
+			const polls = Object.values(esputnikImportPolls(received));
+			expect(polls).toHaveLength(1);
+			expect(polls[0]).toBeGreaterThanOrEqual(1);
+			expect(importStatusPolls).toBe(polls[0]);
 			const expected = webhookPayloads(shopifyOrder());
 			expect(bodiesOf(received, 'optimizely', 'offlineOrder')).toEqual([expected.optimizely]);
 			expect(bodiesOf(received, 'algonomy', 'importOrder')).toEqual([expected.algonomy]);
+			expect(bodiesOf(received, 'esputnik', 'contacts')).toEqual([expected.esputnikContacts]);
 			expect(bodiesOf(received, 'esputnik', 'event')).toEqual([expected.esputnik]);
+			// eSputnik saved it: the contact existed when the event came.
+			expect(demo.sandbox.esputnikEvents()).toEqual({ saved: [expect.objectContaining({ operation: 'event' })], ignored: [] });
 			expect(bodiesOf(received, 'odp', 'events')).toEqual([[expected.odp]]);
 			for (const nodeName of ['Optimizely Recs: track order', 'Algonomy: import order', 'eSputnik: orderCreated event', 'ODP: purchase event']) {
 				expect(harness.nodeOutput(execution, nodeName)).toEqual([

@@ -13,6 +13,10 @@ import * as path from 'node:path';
 import harness = require('../../harness/n8n');
 import examples = require('../../scripts/lib/examples');
 import { SANDBOX_DEFAULT_CREDENTIALS } from '../../sandbox';
+import { Algonomy } from '../../nodes/Algonomy/Algonomy.node';
+import { Esputnik } from '../../nodes/Esputnik/Esputnik.node';
+import { OptimizelyDataPlatform } from '../../nodes/OptimizelyDataPlatform/OptimizelyDataPlatform.node';
+import { OptimizelyRecs } from '../../nodes/OptimizelyRecs/OptimizelyRecs.node';
 import {
 	INSTALL_TIMEOUT_MS,
 	RUN_TIMEOUT_MS,
@@ -21,10 +25,12 @@ import {
 	erpExport,
 	erpPayloads,
 	odpEventBodies,
+	esputnikImportPolls,
 	refundOrders,
 	refundPayloads,
 	secretValues,
 	shopifyOrder,
+	sortedContactsRequest,
 	webhookPayloads,
 	wooCommerceOrder,
 } from './support';
@@ -45,6 +51,7 @@ interface VendorNodeSummary {
 interface DemoReport {
 	loadStyle: string;
 	workflows: Array<{ key: string; ok: boolean; exitCode: number; vendorNodes: VendorNodeSummary[] }>;
+	sandbox: { esputnikEvents: { saved: number; ignored: number; ignoredNotes: string[] } };
 	problems: string[];
 	requests: RecordedRequest[];
 }
@@ -109,6 +116,7 @@ describe('npm run demo (real n8n, community package)', () => {
 			'4. Order sync: refunds and cancellations',
 			'Per vendor, all workflows:',
 			'What the sandbox received',
+			'eSputnik events saved: 4 of 4',
 			'One sample payload per vendor',
 			'Demo OK',
 		]) {
@@ -131,7 +139,8 @@ describe('npm run demo (real n8n, community package)', () => {
 
 	it('the sandbox accepted every request, exactly these per vendor and operation', () => {
 		expect(report.requests.filter((request) => !request.accepted)).toEqual([]);
-		expect(countByOperation(accepted)).toEqual({
+		const { 'esputnik.importStatus': importStatusPolls, ...counts } = countByOperation(accepted);
+		expect(counts).toEqual({
 			// 35 valid ERP orders one by one, the Shopify and the WooCommerce order.
 			'optimizely.offlineOrder': 37,
 			// One token for the whole demo: n8n stores it with the credential and reuses it across executions.
@@ -139,11 +148,50 @@ describe('npm run demo (real n8n, community package)', () => {
 			'algonomy.importOrders': 1,
 			'algonomy.importOrder': 2,
 			'esputnik.orders': 1,
+			// eSputnik 1.2 creates the customers first: one v1/contacts for each webhook order, one for
+			// the two cancellations together.
+			'esputnik.contacts': 3,
 			// orderCreated for the two webhook orders, orderCancelled for the two cancellations.
 			'esputnik.event': 4,
 			// ERP purchases (one batch), Shopify, WooCommerce, and one batch each of cancel, refund and return.
 			'odp.events': 6,
 		});
+		// Each of the 3 imports is polled (v1/importstatus/{id}) until eSputnik has finished it: at least
+		// once each; how often depends on the import's duration (200 ms in the sandbox) and timing.
+		const polls = esputnikImportPolls(accepted);
+		expect(Object.keys(polls)).toHaveLength(3);
+		for (const count of Object.values(polls)) expect(count).toBeGreaterThanOrEqual(1);
+		expect(importStatusPolls).toBe(Object.values(polls).reduce((sum, count) => sum + count, 0));
+		// Each event came after the v1/contacts request that carried its customer, and after a poll.
+		for (const event of accepted.filter((entry) => entry.vendor === 'esputnik' && entry.operation === 'event')) {
+			const email = (event.body as { keyValue: string }).keyValue;
+			const contacts = accepted.find((entry) => entry.operation === 'contacts' && JSON.stringify(entry.body).includes(`"value":"${email}"`));
+			expect(contacts?.seq).toBeLessThan(event.seq);
+			expect(accepted.some((entry) => entry.operation === 'importStatus' && entry.seq > (contacts?.seq ?? Infinity) && entry.seq < event.seq)).toBe(true);
+		}
+	});
+
+	it('eSputnik saved every order event: each customer was created as a contact before its event', () => {
+		const events = accepted.filter((request) => request.vendor === 'esputnik' && request.operation === 'event');
+		expect(events).toHaveLength(4);
+		expect(events.map((request) => request.saved)).toEqual([true, true, true, true]);
+		expect(report.sandbox.esputnikEvents).toEqual({ saved: 4, ignored: 0, ignoredNotes: [] });
+	});
+
+	it('the examples are saved with each node\'s newest version (what a node added in the editor gets)', () => {
+		const newest: Record<string, number> = {
+			optimizelyRecs: new OptimizelyRecs().description.defaultVersion as number,
+			algonomy: new Algonomy().description.defaultVersion as number,
+			esputnik: new Esputnik().description.defaultVersion as number,
+			optimizelyDataPlatform: new OptimizelyDataPlatform().description.defaultVersion as number,
+		};
+		// Written out: the versions this file was checked against.
+		expect(newest).toEqual({ optimizelyRecs: 1.1, algonomy: 1.1, esputnik: 1.2, optimizelyDataPlatform: 1.2 });
+		for (const { workflow } of examples.loadExamples()) {
+			for (const node of workflow.nodes.filter((entry) => entry.type.startsWith('n8n-nodes-order-sync.'))) {
+				expect([node.name, node.typeVersion]).toEqual([node.name, newest[node.type.split('.').pop() as string]]);
+			}
+		}
 	});
 
 	it('nightly ERP export: the 35 good orders reach every vendor; order 100017 (bad row) goes to each error output', () => {
@@ -174,6 +222,11 @@ describe('npm run demo (real n8n, community package)', () => {
 		// Key fields written out, not only computed: the first order of the export.
 		expect(expected.algonomy[0]).toMatchObject({ id: 100001, userId: 'K-2001', storeId: 'store-berlin', currency: 'EUR' });
 		expect(expected.odp[0]).toMatchObject({ action: 'purchase', identifiers: { email: 'anna.mueller@example.com' }, data: { order: { order_id: '100001', total: 77.3 } } });
+		// ODP 1.2: e-mail and phone only, no customer_id (K-2001 in the export); the demo account has only
+		// ODP's default identifiers and would refuse customer_id.
+		expect(expected.odp[0].identifiers).toEqual({ email: 'anna.mueller@example.com', phone: '+491512000000' });
+		// eSputnik 1.1+: the wall-clock time in UTC (the export says 08:00 at +01:00).
+		expect(expected.esputnik.orders[0]).toMatchObject({ externalOrderId: '100001', date: '2026-11-21T07:00:00' });
 
 		// The bad order is in no request at all.
 		expect(JSON.stringify(accepted.map((request) => request.body))).not.toContain('100017');
@@ -201,6 +254,9 @@ describe('npm run demo (real n8n, community package)', () => {
 			expect(imported.map((request) => [request.method, request.query, request.body])).toEqual([['PUT', { mode: 'online' }, expected.algonomy]]);
 			const events = bodiesOf(accepted, 'esputnik', 'event').filter((body) => JSON.stringify(body).includes(`"externalOrderId","value":"${order.id}"`));
 			expect(events).toEqual([expected.esputnik]);
+			const email = order.customer.email as string;
+			const contacts = bodiesOf(accepted, 'esputnik', 'contacts').filter((body) => JSON.stringify(body).includes(`"value":"${email}"`));
+			expect(contacts).toEqual([expected.esputnikContacts]);
 			const odp = odpEventBodies(accepted).filter((body) => body.some((event) => event.data.order.order_id === order.id));
 			expect(odp).toEqual([[expected.odp]]);
 			for (const node of workflow(key).vendorNodes) expect(node).toMatchObject({ ran: true, orders: 1, sent: 1, errorItems: 0 });
@@ -226,6 +282,10 @@ describe('npm run demo (real n8n, community package)', () => {
 		expect(cancelled.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual(
 			[...expected.esputnikCancelled].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
 		);
+		// Before them, the two cancelling customers as eSputnik contacts, in one v1/contacts request.
+		const contacts = bodiesOf(accepted, 'esputnik', 'contacts').filter((body) => JSON.stringify(body).includes('sofia.schulz@example.com'));
+		expect(contacts.map(sortedContactsRequest)).toEqual([sortedContactsRequest(expected.esputnikContacts)]);
+		expect(expected.esputnikContacts).toMatchObject({ dedupeOn: 'email', contacts: [{ channels: [{ type: 'email' }] }, { channels: [{ type: 'email' }] }] });
 		for (const node of workflow('refunds').vendorNodes) expect(node).toMatchObject({ ran: true, orders: 2, sent: 2, errorItems: 0 });
 	});
 });

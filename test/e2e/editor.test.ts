@@ -24,6 +24,7 @@ import {
 	bodiesOf,
 	countByOperation,
 	dataText,
+	esputnikImportPolls,
 	shopifyOrder,
 	webhookPayloads,
 	wooCommerceOrder,
@@ -107,21 +108,34 @@ describe('n8n editor server with the examples (as npm start runs it)', () => {
 				});
 				expect(response.status).toBe(200);
 			}
-			// The webhook answers at once; the workflow runs after. Wait until 8 order requests arrived.
-			const dataRequests = (requests: RecordedRequest[]) => requests.filter((request) => request.operation !== 'token');
-			const all = await waitFor(received, (requests) => dataRequests(requests).length >= 8);
+			// The webhook answers at once; the workflow runs after. Wait until the 8 order requests arrived
+			// (eSputnik's come after its contact imports, so they are the last).
+			const ORDER_OPERATIONS = ['optimizely.offlineOrder', 'algonomy.importOrder', 'esputnik.event', 'odp.events'];
+			const orderRequests = (requests: RecordedRequest[]) => requests.filter((request) => ORDER_OPERATIONS.includes(`${request.vendor}.${request.operation}`));
+			const all = await waitFor(received, (requests) => orderRequests(requests).length >= 8);
 			expect(all.filter((request) => !request.accepted)).toEqual([]);
-			expect(countByOperation(dataRequests(all))).toEqual({
+			const { 'esputnik.importStatus': importStatusPolls, ...counts } = countByOperation(all.filter((request) => request.operation !== 'token'));
+			expect(counts).toEqual({
 				'optimizely.offlineOrder': 2,
 				'algonomy.importOrder': 2,
+				// eSputnik 1.2: each order's customer as a contact first (one import per webhook execution).
+				'esputnik.contacts': 2,
 				'esputnik.event': 2,
 				'odp.events': 2,
 			});
+			const polls = Object.values(esputnikImportPolls(all));
+			expect(polls).toHaveLength(2);
+			for (const count of polls) expect(count).toBeGreaterThanOrEqual(1);
+			expect(importStatusPolls).toBe(polls.reduce((sum, count) => sum + count, 0));
+			// eSputnik saved both events (their contacts existed when they came).
+			expect(demo.sandbox.esputnikEvents().saved).toHaveLength(2);
+			expect(demo.sandbox.esputnikEvents().ignored).toEqual([]);
 			const byJson = (list: unknown[]) => list.map((entry) => JSON.stringify(entry)).sort();
 			const shopify = webhookPayloads(shopifyOrder());
 			const wooCommerce = webhookPayloads(wooCommerceOrder());
 			expect(byJson(bodiesOf(all, 'optimizely', 'offlineOrder'))).toEqual(byJson([shopify.optimizely, wooCommerce.optimizely]));
 			expect(byJson(bodiesOf(all, 'algonomy', 'importOrder'))).toEqual(byJson([shopify.algonomy, wooCommerce.algonomy]));
+			expect(byJson(bodiesOf(all, 'esputnik', 'contacts'))).toEqual(byJson([shopify.esputnikContacts, wooCommerce.esputnikContacts]));
 			expect(byJson(bodiesOf(all, 'esputnik', 'event'))).toEqual(byJson([shopify.esputnik, wooCommerce.esputnik]));
 			expect(byJson(bodiesOf(all, 'odp', 'events'))).toEqual(byJson([[shopify.odp], [wooCommerce.odp]]));
 		},
@@ -215,6 +229,8 @@ describe('n8n editor server with the examples (as npm start runs it)', () => {
 				await page.getByText('Success Branch (67 items)').waitFor();
 				await page.getByText('Error Branch (2 items)').waitFor();
 				await page.getByTestId('output-panel').getByText('JSON', { exact: true }).click();
+				// The JSON view renders after the click: the picture shows the first sent item.
+				await page.getByTestId('output-panel').getByText('"odp.sendOrderEvent"').first().waitFor();
 				await shot('node-parameters.png');
 				await page.getByTestId('ndv-close-button').click();
 				await ndv.waitFor({ state: 'hidden' });

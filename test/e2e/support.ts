@@ -14,12 +14,14 @@ import {
 	readShopifyOrder,
 	readWooCommerceOrder,
 	toAlgonomyOrder,
+	toEsputnikContact,
+	toEsputnikContactsRequest,
 	toEsputnikOrder,
 	toEsputnikOrderEvent,
 	toOdpOrderEvent,
 	toOptimizelyRecsOrder,
 } from '../../mapping';
-import type { CanonicalOrder } from '../../mapping';
+import type { CanonicalOrder, EsputnikContactsRequest } from '../../mapping';
 import examples = require('../../scripts/lib/examples');
 
 // A cold n8n install takes ~6 min on 2 cores (longer in CI without an npm cache); jest workers wait on its lock.
@@ -78,14 +80,46 @@ export function exampleParameters(key: keyof typeof WORKFLOW_IDS, nodeName: stri
 	return node.parameters;
 }
 
+/*
+ * The examples are saved with each node's newest version (Optimizely Recs and Algonomy 1.1, eSputnik and
+ * ODP 1.2). What that means for the payloads, each at the node's default:
+ * - ODP 1.2 sends the identifiers chosen under Identifiers, e-mail and phone by default, and no
+ *   customer_id (Customer ID Field is empty);
+ * - eSputnik 1.1+ writes `date` as wall-clock time in Parsing Options › Time Zone, UTC by default;
+ * - eSputnik 1.2 creates or updates each event's customer first (v1/contacts, found by the event's
+ *   Contact Identifier, e-mail in the examples), then sends the event.
+ */
+const ODP_IDENTIFIERS = { identifiers: ['email', 'phone'] as Array<'email' | 'phone'> };
+const ESPUTNIK_TIME_ZONE = 'UTC';
+
+/** The v1/contacts body eSputnik 1.2 sends before the events of these orders (contacts found by e-mail). */
+export function esputnikContactsFor(orders: CanonicalOrder[]): EsputnikContactsRequest {
+	return toEsputnikContactsRequest(
+		orders.map((order) => toEsputnikContact(order, { dedupeOn: 'email' })),
+		{ dedupeOn: 'email' },
+	);
+}
+
+/** A v1/contacts body with its contacts (and contact fields) in a fixed order, to compare bodies whatever order the node sent them in. */
+export function sortedContactsRequest(body: unknown): unknown {
+	const request = body as EsputnikContactsRequest;
+	const emailOf = (contact: EsputnikContactsRequest['contacts'][number]) => contact.channels.find((channel) => channel.type === 'email')?.value ?? '';
+	return {
+		...request,
+		contacts: [...request.contacts].sort((a, b) => emailOf(a).localeCompare(emailOf(b))),
+		contactFields: [...request.contactFields].sort(),
+	};
+}
+
 /** What the webhook examples send for one shop order (their four vendor nodes). */
 export function webhookPayloads(order: CanonicalOrder) {
 	return {
 		// The webhook examples leave Language at the node's default, en-gb.
 		optimizely: toOptimizelyRecsOrder(order, { lang: 'en-gb' }),
 		algonomy: toAlgonomyOrder(order, {}),
-		esputnik: toEsputnikOrderEvent(order, { eventTypeKey: 'orderCreated', contactIdentifier: 'email' }),
-		odp: toOdpOrderEvent(order, { action: 'purchase' }),
+		esputnikContacts: esputnikContactsFor([order]),
+		esputnik: toEsputnikOrderEvent(order, { eventTypeKey: 'orderCreated', contactIdentifier: 'email', timeZone: ESPUTNIK_TIME_ZONE }),
+		odp: toOdpOrderEvent(order, { action: 'purchase', ...ODP_IDENTIFIERS }),
 	};
 }
 
@@ -94,22 +128,24 @@ export function erpPayloads(orders: CanonicalOrder[]) {
 	return {
 		optimizely: orders.map((order) => toOptimizelyRecsOrder(order, { lang: 'de-de' })),
 		algonomy: orders.map((order) => toAlgonomyOrder(order, {})),
-		esputnik: { orders: orders.map((order) => toEsputnikOrder(order, { source: 'offline' })) },
-		odp: orders.map((order) => toOdpOrderEvent(order, { action: 'purchase' })),
+		esputnik: { orders: orders.map((order) => toEsputnikOrder(order, { source: 'offline', timeZone: ESPUTNIK_TIME_ZONE })) },
+		odp: orders.map((order) => toOdpOrderEvent(order, { action: 'purchase', ...ODP_IDENTIFIERS })),
 	};
 }
 
 const ODP_ACTION: Record<string, string> = { cancelled: 'cancel', refunded: 'refund', returned: 'return' };
 
-/** What the refunds example sends: ODP events per action, eSputnik orderCancelled for cancellations. */
+/** What the refunds example sends: ODP events per action, eSputnik orderCancelled (after the contacts) for cancellations. */
 export function refundPayloads(orders: CanonicalOrder[]) {
 	const byStatus = (status: string) => orders.filter((order) => order.status === status);
+	const odp = (status: string) => byStatus(status).map((order) => toOdpOrderEvent(order, { action: ODP_ACTION[status], ...ODP_IDENTIFIERS }));
 	return {
-		odpCancel: byStatus('cancelled').map((order) => toOdpOrderEvent(order, { action: ODP_ACTION.cancelled })),
-		odpRefund: byStatus('refunded').map((order) => toOdpOrderEvent(order, { action: ODP_ACTION.refunded })),
-		odpReturn: byStatus('returned').map((order) => toOdpOrderEvent(order, { action: ODP_ACTION.returned })),
+		odpCancel: odp('cancelled'),
+		odpRefund: odp('refunded'),
+		odpReturn: odp('returned'),
+		esputnikContacts: esputnikContactsFor(byStatus('cancelled')),
 		esputnikCancelled: byStatus('cancelled').map((order) =>
-			toEsputnikOrderEvent(order, { eventTypeKey: 'orderCancelled', contactIdentifier: 'email' }),
+			toEsputnikOrderEvent(order, { eventTypeKey: 'orderCancelled', contactIdentifier: 'email', timeZone: ESPUTNIK_TIME_ZONE }),
 		),
 	};
 }
@@ -126,6 +162,8 @@ export interface RecordedRequest {
 	body: unknown;
 	status: number;
 	accepted: boolean;
+	/** eSputnik v1/event: whether eSputnik saved the event (false: it answered 200 and dropped it, unknown contact). */
+	saved?: boolean;
 }
 
 /** Counts of requests per "vendor.operation". */
@@ -140,6 +178,16 @@ export function countByOperation(requests: RecordedRequest[]): Record<string, nu
 
 export function bodiesOf(requests: RecordedRequest[], vendor: string, operation: string): unknown[] {
 	return requests.filter((request) => request.vendor === vendor && request.operation === operation).map((request) => request.body);
+}
+
+/** eSputnik v1/importstatus polls per import session id (the path's last segment). */
+export function esputnikImportPolls(requests: RecordedRequest[]): Record<string, number> {
+	const polls: Record<string, number> = {};
+	for (const request of requests.filter((entry) => entry.vendor === 'esputnik' && entry.operation === 'importStatus')) {
+		const sessionId = request.path.split('/').pop() as string;
+		polls[sessionId] = (polls[sessionId] ?? 0) + 1;
+	}
+	return polls;
 }
 
 /** The ODP event arrays received, keyed by "action:order ids" so tests find each request whatever the order of arrival. */
