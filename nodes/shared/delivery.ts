@@ -395,9 +395,11 @@ const WINDOW_ORDERS_PER_CALL_SECOND = 10000;
 const MAX_WINDOW = 50000;
 
 /** Windows of `units`; each window's size is decided when it is reached, from the calls made so far. */
-function* nextWindows<U>(units: U[], baseWindow: number, slowestCallMs: () => number): Generator<U[]> {
+function* nextWindows<U>(units: U[], baseWindow: number, batchSize: number, slowestCallMs: () => number): Generator<U[]> {
 	for (let start = 0; start < units.length; ) {
-		const size = Math.min(MAX_WINDOW, Math.max(baseWindow, Math.round((slowestCallMs() / 1000) * WINDOW_ORDERS_PER_CALL_SECOND)));
+		const wanted = Math.min(MAX_WINDOW, Math.max(baseWindow, Math.round((slowestCallMs() / 1000) * WINDOW_ORDERS_PER_CALL_SECOND)));
+		// Whole batches only: a window that ends mid-batch would cost one more request.
+		const size = Math.ceil(wanted / batchSize) * batchSize;
 		yield units.slice(start, start + size);
 		start += size;
 	}
@@ -419,7 +421,7 @@ async function sendWithLedger<P>(
 	const ledger = opened instanceof Ledger ? opened : undefined;
 	const batchSize = operation.maxBatchSize > 1 ? settings.batchSize : 1;
 	const baseWindow = Math.max(64, batchSize * settings.concurrency * (batchSize > 1 ? 1 : 4));
-	const windows = ledger ? nextWindows(sendable, baseWindow, () => ledger.slowestCallMs) : [sendable];
+	const windows = ledger ? nextWindows(sendable, baseWindow, batchSize, () => ledger.slowestCallMs) : [sendable];
 	const progress = new Progress(context, sendable.length);
 	// The key of a unit is computed once (a payload fingerprint hashes the whole payload).
 	const keys = new Map<DeliveryUnit<P>, LedgerUnit>();
