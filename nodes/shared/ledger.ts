@@ -126,6 +126,11 @@ export const ledgerOptions = [
 	},
 ];
 
+interface Pending {
+	calls: PendingCall[];
+	scheduled: boolean;
+}
+
 interface PendingCall {
 	keys: string[];
 	resolve: (processed: Set<string>) => void;
@@ -159,10 +164,8 @@ async function recordRetryingFirstInsert(store: DedupStore, keys: string[]): Ret
 /** Serialises and coalesces calls to n8n's store; measures how long a call takes. */
 class StoreQueue {
 	private tail: Promise<unknown> = Promise.resolve();
-	private pendingRecord: PendingCall[] = [];
-	private recordScheduled = false;
-	private pendingRemove: PendingCall[] = [];
-	private removeScheduled = false;
+	private readonly recording: Pending = { calls: [], scheduled: false };
+	private readonly removing: Pending = { calls: [], scheduled: false };
 	slowestCallMs = 0;
 
 	constructor(private readonly store: DedupStore) {}
@@ -184,43 +187,39 @@ class StoreQueue {
 
 	/** Records keys; resolves with the keys that were already there. Callers waiting together share one call. */
 	record(keys: string[]): Promise<Set<string>> {
-		if (keys.length === 0) return Promise.resolve(new Set());
-		return new Promise((resolve, reject) => {
-			this.pendingRecord.push({ keys, resolve, reject });
-			if (this.recordScheduled) return;
-			this.recordScheduled = true;
-			void this.enqueue(async () => {
-				this.recordScheduled = false;
-				const calls = this.pendingRecord;
-				this.pendingRecord = [];
-				const all = [...new Set(calls.flatMap((call) => call.keys))];
-				try {
-					const answer = await recordRetryingFirstInsert(this.store, all);
-					const processed = new Set(answer.processed.map(String));
-					for (const call of calls) call.resolve(processed);
-				} catch (error) {
-					for (const call of calls) call.reject(error);
-				}
-			});
+		return this.coalesced(this.recording, keys, async (all) => {
+			const answer = await recordRetryingFirstInsert(this.store, all);
+			return new Set(answer.processed.map(String));
 		});
 	}
 
 	/** Removes keys; callers waiting together share one call. */
-	remove(keys: string[]): Promise<void> {
-		if (keys.length === 0) return Promise.resolve();
+	async remove(keys: string[]): Promise<void> {
+		await this.coalesced(this.removing, keys, async (all) => {
+			await this.store.removeProcessed(all, 'node', STORE_OPTIONS);
+			return new Set<string>();
+		});
+	}
+
+	/**
+	 * Queues `keys` for the next call of this kind: every caller waiting when that call starts
+	 * shares it (one read and rewrite of the whole record instead of one per caller).
+	 */
+	private coalesced(pending: Pending, keys: string[], call: (all: string[]) => Promise<Set<string>>): Promise<Set<string>> {
+		if (keys.length === 0) return Promise.resolve(new Set());
 		return new Promise((resolve, reject) => {
-			this.pendingRemove.push({ keys, resolve: () => resolve(), reject });
-			if (this.removeScheduled) return;
-			this.removeScheduled = true;
+			pending.calls.push({ keys, resolve, reject });
+			if (pending.scheduled) return;
+			pending.scheduled = true;
 			void this.enqueue(async () => {
-				this.removeScheduled = false;
-				const calls = this.pendingRemove;
-				this.pendingRemove = [];
+				pending.scheduled = false;
+				const calls = pending.calls;
+				pending.calls = [];
 				try {
-					await this.store.removeProcessed([...new Set(calls.flatMap((call) => call.keys))], 'node', STORE_OPTIONS);
-					for (const call of calls) call.resolve(new Set());
+					const answer = await call([...new Set(calls.flatMap((entry) => entry.keys))]);
+					for (const entry of calls) entry.resolve(answer);
 				} catch (error) {
-					for (const call of calls) call.reject(error);
+					for (const entry of calls) entry.reject(error);
 				}
 			});
 		});

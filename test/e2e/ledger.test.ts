@@ -20,7 +20,7 @@ import examples = require('../../scripts/lib/examples');
 import { parseCsv } from '../../mapping';
 import { startSandbox } from '../../sandbox';
 import type { ReceivedRequest, Sandbox } from '../../sandbox';
-import { INSTALL_TIMEOUT_MS, dataText } from './support';
+import { INSTALL_TIMEOUT_MS, dataText, repeated } from './support';
 
 const ODP_VERSION = 1.2;
 const CASE_TIMEOUT_MS = 4 * 60 * 1000;
@@ -49,16 +49,6 @@ function odpOrderRecords(records: ReceivedRequest[]): Array<{ order_id: string; 
 	return records
 		.filter((record) => record.vendor === 'odp' && record.operation === 'ordersObject' && record.accepted)
 		.flatMap((record) => record.body as Array<{ order_id: string; total?: number }>);
-}
-
-function counts(values: string[]): Map<string, number> {
-	const map = new Map<string, number>();
-	for (const value of values) map.set(value, (map.get(value) ?? 0) + 1);
-	return map;
-}
-
-function repeated(values: string[]): string[] {
-	return [...counts(values)].filter(([, count]) => count > 1).map(([value]) => value);
 }
 
 const sorted = (values: Iterable<string>) => [...values].sort();

@@ -24,7 +24,7 @@ import queue = require('../../harness/queue');
 import examples = require('../../scripts/lib/examples');
 import { startSandbox } from '../../sandbox';
 import type { ReceivedRequest, Sandbox } from '../../sandbox';
-import { INSTALL_TIMEOUT_MS } from './support';
+import { INSTALL_TIMEOUT_MS, repeated } from './support';
 
 type Json = Record<string, unknown>;
 
@@ -145,16 +145,6 @@ function scaleWorkflow(spec: { id: string; path: string; tag: string }, vendorNo
 
 const range = (first: number, count: number) => Array.from({ length: count }, (_, index) => String(first + index));
 const sorted = (values: Iterable<string>) => [...values].sort();
-
-function counts(values: string[]): Map<string, number> {
-	const map = new Map<string, number>();
-	for (const value of values) map.set(value, (map.get(value) ?? 0) + 1);
-	return map;
-}
-
-function repeated(values: string[]): string[] {
-	return [...counts(values)].filter(([, count]) => count > 1).map(([value]) => value);
-}
 
 /** Order ids of every accepted ODP event, one entry per event (repeats stay visible). */
 function odpEventOrderIds(records: ReceivedRequest[]): string[] {

@@ -210,3 +210,15 @@ export function secretValues(credentials: {
 		credentials.odp.apiKey,
 	];
 }
+
+/** How often each value occurs. */
+export function counts(values: string[]): Map<string, number> {
+	const map = new Map<string, number>();
+	for (const value of values) map.set(value, (map.get(value) ?? 0) + 1);
+	return map;
+}
+
+/** The values that occur more than once (orders a vendor got twice). */
+export function repeated(values: string[]): string[] {
+	return [...counts(values)].filter(([, count]) => count > 1).map(([value]) => value);
+}
